@@ -1,0 +1,65 @@
+#include "platform/virtual_platform.h"
+
+#include "models/common/parameters.h"
+#include "models/devices/dma_engine_regs.h"
+
+namespace vp::platform {
+
+void PlatformParams::declare(vp::common::ParameterSet& p) {
+  p.add("memory.dram.base", dram_base, "address", "guest physical base address of DRAM");
+  dram.declare(p, "memory.dram.");
+  interconnect.declare(p, "interconnect.");
+  p.add("msi.base", msi_base, "address", "base of the MSI controller (doorbell page first)");
+  msi.declare(p, "msi.");
+  p.add("dma.base", dma_base, "address", "base of the DMA engine's register window");
+  dma.declare(p, "dma.");
+  p.add("cpu.quantum_ns", cpu.quantum_ns, "ns", "global quantum (temporal decoupling limit)");
+  p.add("cpu.access_overhead_ns", cpu.access_overhead_ns, "ns", "CPU cost of issuing an access");
+  p.add("cpu.use_dmi", cpu.use_dmi, "CPU memory accesses use DMI when granted");
+}
+
+namespace {
+enum Port : unsigned { kDramPort = 0, kMsiPort = 1, kDmaRegsPort = 2 };
+}
+
+VirtualPlatform::VirtualPlatform(sc_core::sc_module_name name, const PlatformParams& params)
+    : sc_module(name), params_(params), cpu_irq_("cpu_irq") {
+  info_ = PlatformInfo{params.dram_base, params.dram.size, params.msi_base, params.dma_base, 1};
+  bus_ = std::make_unique<vp::common::Interconnect>("bus", params.interconnect);
+  try {
+    bus_->map("dram", params.dram_base, params.dram.size, kDramPort);
+    bus_->map("msi", params.msi_base, vp::memory::MsiController::kSize, kMsiPort);
+    bus_->map("dma_regs", params.dma_base, vp::devices::dma_regs::kRegsSize, kDmaRegsPort);
+  } catch (const vp::common::AddressMapError& e) {
+    throw TopologyError(std::string("bad topology: ") + e.what());
+  }
+  dram_ = std::make_unique<vp::memory::SparseMemory>("dram", params.dram);
+  msi_ = std::make_unique<vp::memory::MsiController>("msi", params.msi);
+  dma_ = std::make_unique<vp::devices::DmaEngine>("dma", params.dma);
+  guest::hal::HalConfig hal{params.dram_base, params.dram.size, params.msi_base};
+  cpu_ = std::make_unique<guest::hal::GuestCpu>("cpu", params.cpu, hal);
+
+  // Initiators first, then targets in port order.
+  cpu_->socket.bind(bus_->target_socket);
+  dma_->dma.bind(bus_->target_socket);
+  bus_->initiator_socket.bind(dram_->socket);
+  bus_->initiator_socket.bind(msi_->socket);
+  bus_->initiator_socket.bind(dma_->regs);
+  msi_->irq.bind(cpu_irq_);
+  cpu_->irq.bind(cpu_irq_);
+}
+
+VirtualPlatform::~VirtualPlatform() = default;
+
+void VirtualPlatform::report_stats(vp::common::StatsVisitor& v) const {
+  bus_->report_stats(v);
+  dram_->report_stats(v);
+  msi_->report_stats(v);
+  dma_->report_stats(v);
+  v.begin_group("cpu");
+  v.value("transactions", double(cpu_->transactions()));
+  v.value("allocated_bytes", double(cpu_->pages().allocated_bytes()), "bytes");
+  v.end_group();
+}
+
+}  // namespace vp::platform

@@ -1,0 +1,81 @@
+// The virtual platform: builds the system of DESIGN.md "The picture" from
+// parameters (the JSON config) and wires models and guest CPU together.
+//
+// Topology of this increment: guest CPU and DMA engine as initiators on the
+// system interconnect; DRAM, MSI controller and the DMA engine's registers
+// as targets. Addresses come from the config; overlapping regions end the
+// run before simulation with a TopologyError naming both regions.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <systemc>
+
+#include "models/common/interconnect.h"
+#include "models/common/statistics.h"
+#include "models/devices/dma_engine.h"
+#include "models/memory/msi_controller.h"
+#include "models/memory/sparse_memory.h"
+#include "sw/hal/guest_cpu.h"
+
+namespace vp::common {
+class ParameterSet;
+}
+
+namespace vp::platform {
+
+class TopologyError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PlatformParams {
+  uint64_t dram_base = 0x8000'0000;
+  vp::memory::SparseMemoryParams dram;
+  vp::common::InterconnectParams interconnect;
+  uint64_t msi_base = 0x2800'0000;
+  vp::memory::MsiControllerParams msi;
+  uint64_t dma_base = 0x3000'0000;
+  vp::devices::DmaEngineParams dma;
+  guest::hal::GuestCpuParams cpu;
+
+  PlatformParams() { dram.size = 4ull << 30; }
+  void declare(vp::common::ParameterSet& p);
+};
+
+// What the guest is told about the machine (its device tree).
+struct PlatformInfo {
+  uint64_t ram_base, ram_size;
+  uint64_t msi_base;
+  uint64_t dma_regs;
+  unsigned dma_irq;  // MSI identity the scenario gives the DMA engine
+};
+
+class VirtualPlatform : public sc_core::sc_module {
+ public:
+  // Throws TopologyError on an inconsistent address map.
+  VirtualPlatform(sc_core::sc_module_name name, const PlatformParams& params);
+  ~VirtualPlatform() override;
+
+  guest::hal::GuestCpu& cpu() { return *cpu_; }
+  vp::memory::SparseMemory& dram() { return *dram_; }
+  vp::memory::MsiController& msi() { return *msi_; }
+  vp::devices::DmaEngine& dma() { return *dma_; }
+  vp::common::Interconnect& interconnect() { return *bus_; }
+  const PlatformInfo& info() const { return info_; }
+
+  void report_stats(vp::common::StatsVisitor& v) const;
+
+ private:
+  PlatformParams params_;
+  PlatformInfo info_;
+  std::unique_ptr<vp::common::Interconnect> bus_;
+  std::unique_ptr<vp::memory::SparseMemory> dram_;
+  std::unique_ptr<vp::memory::MsiController> msi_;
+  std::unique_ptr<vp::devices::DmaEngine> dma_;
+  std::unique_ptr<guest::hal::GuestCpu> cpu_;
+  sc_core::sc_signal<bool> cpu_irq_;
+};
+
+}  // namespace vp::platform
