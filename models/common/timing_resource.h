@@ -22,6 +22,11 @@ class TimingResource {
  public:
   // Reserves the resource; returns the time at which the service ends.
   sc_core::sc_time reserve(const sc_core::sc_time& arrival, const sc_core::sc_time& service) {
+    // A zero-length occupancy blocks nobody and waits for nobody.
+    if (service == sc_core::SC_ZERO_TIME) {
+      ++uses_;
+      return arrival;
+    }
     const sc_core::sc_time start = arrival > busy_until_ ? arrival : busy_until_;
     wait_time_ += start - arrival;
     busy_until_ = start + service;
