@@ -78,7 +78,15 @@ void ParameterSet::add(const std::string& key, uint64_t& field, const std::strin
                            std::to_string(min) + ", " + std::to_string(max) + "]");
     field = v;
   };
-  p.get = [&field] { return std::to_string(field); };
+  if (unit == "address") {
+    p.get = [&field] {
+      std::ostringstream os;
+      os << "0x" << std::hex << field;
+      return os.str();
+    };
+  } else {
+    p.get = [&field] { return std::to_string(field); };
+  }
   insert(std::move(p));
 }
 
