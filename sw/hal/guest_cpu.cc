@@ -118,30 +118,25 @@ void GuestCpu::mmio_write(uint64_t addr, unsigned size, uint64_t value) {
   transport(tlm::TLM_WRITE_COMMAND, addr, &value, size);
 }
 
-void GuestCpu::mem_read(uint64_t pa, void* data, uint64_t len) {
-  auto* p = static_cast<uint8_t*>(data);
+void GuestCpu::mem_access(tlm::tlm_command cmd, uint64_t pa, uint8_t* p, uint64_t len) {
   while (len) {
     // Accesses stay inside one 4 KiB page, as a CPU's would (and so inside
     // one DMI region).
     const uint64_t n = std::min<uint64_t>(len, 4096 - (pa & 4095));
-    if (!params_.use_dmi || !try_dmi(tlm::TLM_READ_COMMAND, pa, p, n))
-      transport(tlm::TLM_READ_COMMAND, pa, p, static_cast<unsigned>(n));
+    if (!params_.use_dmi || !try_dmi(cmd, pa, p, n)) transport(cmd, pa, p, static_cast<unsigned>(n));
     pa += n;
     p += n;
     len -= n;
   }
 }
 
+void GuestCpu::mem_read(uint64_t pa, void* data, uint64_t len) {
+  mem_access(tlm::TLM_READ_COMMAND, pa, static_cast<uint8_t*>(data), len);
+}
+
 void GuestCpu::mem_write(uint64_t pa, const void* data, uint64_t len) {
-  auto* p = static_cast<uint8_t*>(const_cast<void*>(data));
-  while (len) {
-    const uint64_t n = std::min<uint64_t>(len, 4096 - (pa & 4095));
-    if (!params_.use_dmi || !try_dmi(tlm::TLM_WRITE_COMMAND, pa, p, n))
-      transport(tlm::TLM_WRITE_COMMAND, pa, p, static_cast<unsigned>(n));
-    pa += n;
-    p += n;
-    len -= n;
-  }
+  // Writes only read from the buffer; TLM's data pointer is not const.
+  mem_access(tlm::TLM_WRITE_COMMAND, pa, static_cast<uint8_t*>(const_cast<void*>(data)), len);
 }
 
 void GuestCpu::enable_irq(unsigned id) {

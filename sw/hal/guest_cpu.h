@@ -75,6 +75,7 @@ class GuestCpu : public sc_core::sc_module, public Hal {
  private:
   void thread();
   void transport(tlm::tlm_command cmd, uint64_t addr, void* data, unsigned len);
+  void mem_access(tlm::tlm_command cmd, uint64_t pa, uint8_t* data, uint64_t len);
   bool try_dmi(tlm::tlm_command cmd, uint64_t addr, void* data, uint64_t len);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
