@@ -1,6 +1,5 @@
 // Directory caches: LRU order, invalidation by key / predicate / all, size 0.
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 

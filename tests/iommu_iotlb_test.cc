@@ -1,7 +1,6 @@
 // IOTLB: hits and misses, superpages, IOTINVAL.VMA / IOTINVAL.GVMA
 // semantics (spec 4.1.1), replacement order, zero size, statistics.
 #include <catch2/catch.hpp>
-
 #include <map>
 
 #include "models/iommu/iotlb.h"
@@ -16,9 +15,15 @@ namespace {
 
 constexpr uint64_t k4K = 12, k64K = 16, k2M = 21, k1G = 30;
 
-IotlbKey host(uint32_t pscid) { return IotlbKey{false, 0, true, pscid}; }
-IotlbKey vm(uint32_t gscid, uint32_t pscid) { return IotlbKey{true, gscid, true, pscid}; }
-IotlbKey vm_only(uint32_t gscid) { return IotlbKey{true, gscid, false, 0}; }  // no first stage
+IotlbKey host(uint32_t pscid) {
+  return IotlbKey{false, 0, true, pscid};
+}
+IotlbKey vm(uint32_t gscid, uint32_t pscid) {
+  return IotlbKey{true, gscid, true, pscid};
+}
+IotlbKey vm_only(uint32_t gscid) {
+  return IotlbKey{true, gscid, false, 0};
+}  // no first stage
 
 IotlbEntry entry(IotlbKey key, uint64_t iova, uint64_t spa, unsigned log2 = k4K,
                  bool global = false) {
@@ -42,7 +47,9 @@ IotlbParams geometry(uint32_t sets, uint32_t ways, ReplacementPolicy p = Replace
   return g;
 }
 
-bool has(Iotlb& t, IotlbKey key, uint64_t iova) { return t.probe(key, iova) != nullptr; }
+bool has(Iotlb& t, IotlbKey key, uint64_t iova) {
+  return t.probe(key, iova) != nullptr;
+}
 
 struct MapVisitor : vp::common::StatsVisitor {
   std::map<std::string, double> values;
@@ -66,10 +73,10 @@ TEST_CASE("iotlb hits only in the same address space and page") {
   CHECK(e->translate(0x12345abc) == 0x80000abc);
   CHECK(e->first_stage());
   CHECK_FALSE(e->second_stage());
-  CHECK(t.lookup(host(6), 0x12345000) == nullptr);      // other PSCID
-  CHECK(t.lookup(vm(0, 5), 0x12345000) == nullptr);     // GSCID 0 but valid: a VM
-  CHECK(t.lookup(host(5), 0x12346000) == nullptr);      // next page
-  CHECK(t.lookup(IotlbKey{}, 0x12345000) == nullptr);   // no first stage
+  CHECK(t.lookup(host(6), 0x12345000) == nullptr);     // other PSCID
+  CHECK(t.lookup(vm(0, 5), 0x12345000) == nullptr);    // GSCID 0 but valid: a VM
+  CHECK(t.lookup(host(5), 0x12346000) == nullptr);     // next page
+  CHECK(t.lookup(IotlbKey{}, 0x12345000) == nullptr);  // no first stage
   CHECK(t.hits() == 1);
   CHECK(t.misses() == 4);
 
@@ -93,10 +100,10 @@ TEST_CASE("iotlb hits only in the same address space and page") {
 TEST_CASE("iotlb holds superpages of several sizes together") {
   // The 1G, 2M and 64K entries below all index set 1 ((iova >> size) % 8).
   Iotlb t(geometry(8, 4));
-  t.insert(entry(host(1), 0x40000000, 0x100000000ull, k1G));          // 1 GiB
-  t.insert(entry(host(1), 0x80200000, 0x7fe00000, k2M));              // 2 MiB
-  t.insert(entry(host(1), 0x80010000, 0x55550000, k64K));             // 64 KiB NAPOT
-  t.insert(entry(host(1), 0x80000000, 0x33333000, k4K));              // 4 KiB
+  t.insert(entry(host(1), 0x40000000, 0x100000000ull, k1G));  // 1 GiB
+  t.insert(entry(host(1), 0x80200000, 0x7fe00000, k2M));      // 2 MiB
+  t.insert(entry(host(1), 0x80010000, 0x55550000, k64K));     // 64 KiB NAPOT
+  t.insert(entry(host(1), 0x80000000, 0x33333000, k4K));      // 4 KiB
   CHECK(t.occupancy() == 4);
   const IotlbEntry* g = t.lookup(host(1), 0x7fedcba8);
   REQUIRE(g != nullptr);
@@ -237,7 +244,7 @@ TEST_CASE("iotlb IOTINVAL.GVMA operates on second-stage translations") {
   CHECK(has(t, host(1), 0x1000));
   // GV=1 AV=1: by GPA of the second-stage leaf, not by IOVA.
   fill();
-  CHECK(t.invalidate_gvma(7u, 0x1000ull) == 0);  // an IOVA, not a GPA
+  CHECK(t.invalidate_gvma(7u, 0x1000ull) == 0);      // an IOVA, not a GPA
   CHECK(t.invalidate_gvma(7u, 0x401ff000ull) == 1);  // inside a's 2M leaf
   CHECK_FALSE(has(t, vm(7, 1), 0x1000));
   CHECK(has(t, vm(7, 1), 0x2000));

@@ -1,8 +1,9 @@
 // IommuParams: declaration in the registry, validation naming the key.
+#include "models/iommu/iommu_params.h"
+
 #include <catch2/catch.hpp>
 
 #include "models/common/parameters.h"
-#include "models/iommu/iommu_params.h"
 
 using vp::common::ParameterError;
 using vp::common::ParameterSet;

@@ -1,7 +1,6 @@
 // RISC-V IOMMU register file: reset values, capabilities, WARL, W1C, hooks
 // and bad accesses (spec chapter 6).
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "models/iommu/register_file.h"
@@ -24,8 +23,8 @@ void wr(RegisterFile& rf, uint64_t off, unsigned size, uint64_t v) {
 }
 
 tlm::tlm_response_status raw_access(RegisterFile& rf, tlm::tlm_command cmd, uint64_t off,
-                                    unsigned len, unsigned char* data,
-                                    unsigned char* be = nullptr, unsigned be_len = 0) {
+                                    unsigned len, unsigned char* data, unsigned char* be = nullptr,
+                                    unsigned be_len = 0) {
   tlm::tlm_generic_payload gp;
   gp.set_command(cmd);
   gp.set_address(off);
@@ -61,16 +60,16 @@ TEST_CASE("iommu registers hold their reset values") {
   // 6.2: ddtp.iommu_mode resets to Off (recommended), busy bits and ipsr 0.
   CHECK(rd(rf, r::kDdtp, 8) == 0);
   CHECK(rd(rf, r::kFctl, 4) == 0);
-  for (uint64_t off : {r::kCqh, r::kCqt, r::kFqh, r::kFqt, r::kPqh, r::kPqt, r::kCqcsr,
-                       r::kFqcsr, r::kPqcsr, r::kIpsr, r::kIocountovf, r::kIocountinh})
+  for (uint64_t off : {r::kCqh, r::kCqt, r::kFqh, r::kFqt, r::kPqh, r::kPqt, r::kCqcsr, r::kFqcsr,
+                       r::kPqcsr, r::kIpsr, r::kIocountovf, r::kIocountinh})
     CHECK(rd(rf, off, 4) == 0);
   CHECK(rd(rf, r::kCqb, 8) == 0);
   CHECK(rd(rf, r::kTrReqCtl, 8) == 0);
   CHECK(rd(rf, r::kIcvec, 8) == 0);
   // Reserved and custom ranges and QOSID (not implemented) read zero and
   // ignore writes.
-  for (uint64_t off : {r::kFctlCustom, r::kIommuQosid, r::kReserved0, r::kCustom0,
-                       r::kReserved1, uint64_t(0xffc)}) {
+  for (uint64_t off : {r::kFctlCustom, r::kIommuQosid, r::kReserved0, r::kCustom0, r::kReserved1,
+                       uint64_t(0xffc)}) {
     wr(rf, off, 4, 0xffffffff);
     CHECK(rd(rf, off, 4) == 0);
   }
@@ -428,8 +427,8 @@ TEST_CASE("iommu icvec, msi_cfg_tbl and the translation-request interface") {
   rf.on_tr_req_ctl_write = [&](uint64_t, uint64_t n) { reqs.push_back(n); };
   wr(rf, r::kTrReqIova, 8, 0x12345fffull);
   CHECK(rf.tr_req_iova() == 0x12345000ull);
-  const uint64_t ctl = r::tr_req_ctl::DID.put(0x42) | r::tr_req_ctl::NW.mask() |
-                       r::tr_req_ctl::Go_Busy.mask();
+  const uint64_t ctl =
+      r::tr_req_ctl::DID.put(0x42) | r::tr_req_ctl::NW.mask() | r::tr_req_ctl::Go_Busy.mask();
   wr(rf, r::kTrReqCtl, 8, ctl);
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0] == ctl);
@@ -438,7 +437,7 @@ TEST_CASE("iommu icvec, msi_cfg_tbl and the translation-request interface") {
   rf.complete_translation_request(r::tr_response::PPN.put(0x777) | (0xfull << 60));
   CHECK(r::tr_req_ctl::Go_Busy.get(rf.tr_req_ctl()) == 0);
   CHECK(rd(rf, r::kTrResponse, 8) == r::tr_response::PPN.put(0x777));  // custom bits 0
-  wr(rf, r::kTrResponse, 8, 0);  // RO
+  wr(rf, r::kTrResponse, 8, 0);                                        // RO
   CHECK(rd(rf, r::kTrResponse, 8) == r::tr_response::PPN.put(0x777));
 }
 
@@ -449,23 +448,18 @@ TEST_CASE("iommu register accesses of bad size, alignment or span get TLM errors
   unsigned char buf[16] = {};
   // Sizes other than 4 and 8 bytes.
   CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqt, 1, buf) == tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(raw_access(rf, tlm::TLM_WRITE_COMMAND, r::kCqt, 2, buf) ==
-        tlm::TLM_BURST_ERROR_RESPONSE);
-  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqb, 16, buf) ==
-        tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(raw_access(rf, tlm::TLM_WRITE_COMMAND, r::kCqt, 2, buf) == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqb, 16, buf) == tlm::TLM_BURST_ERROR_RESPONSE);
   // Misaligned.
   CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kDdtp + 2, 4, buf) ==
         tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqt, 8, buf) ==
-        tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqt, 8, buf) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   // 8 bytes spanning cqh and cqt, and fctl plus its custom neighbour.
-  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqh, 8, buf) ==
-        tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, r::kCqh, 8, buf) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(raw_access(rf, tlm::TLM_WRITE_COMMAND, r::kFctl, 8, buf) ==
         tlm::TLM_ADDRESS_ERROR_RESPONSE);
   // Outside the 4-KiB page.
-  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, 0x1000, 4, buf) ==
-        tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  CHECK(raw_access(rf, tlm::TLM_READ_COMMAND, 0x1000, 4, buf) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
   CHECK(rf.errors() == 8);
   // Nothing was written by the failed writes.
   CHECK(rd(rf, r::kCqt, 4) == 0);
@@ -477,10 +471,9 @@ TEST_CASE("iommu register accesses of bad size, alignment or span get TLM errors
   // Byte enables: only byte 0 of cqt is written.
   wr(rf, r::kCqb, 8, 15);  // 2^16 entries
   uint32_t v = 0x1234;
-  unsigned char be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED,
-                         TLM_BYTE_DISABLED};
-  CHECK(raw_access(rf, tlm::TLM_WRITE_COMMAND, r::kCqt, 4, reinterpret_cast<unsigned char*>(&v),
-                   be, 4) == tlm::TLM_OK_RESPONSE);
+  unsigned char be[4] = {TLM_BYTE_ENABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED, TLM_BYTE_DISABLED};
+  CHECK(raw_access(rf, tlm::TLM_WRITE_COMMAND, r::kCqt, 4, reinterpret_cast<unsigned char*>(&v), be,
+                   4) == tlm::TLM_OK_RESPONSE);
   CHECK(rf.cqt() == 0x34);
   CHECK(rf.errors() == 8);
 }

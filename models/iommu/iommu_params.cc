@@ -33,15 +33,13 @@ void IommuParams::declare(ParameterSet& p, const std::string& prefix) {
   p.add(k("amo_mrif"), amo_mrif, "atomic updates to MRIFs (capabilities.AMO_MRIF); needs msi_mrif");
   p.add(k("amo_hwad"), amo_hwad, "hardware updates of PTE A/D bits (capabilities.AMO_HWAD)");
   p.add(k("ats"), ats, "PCIe ATS and the page-request-queue registers (capabilities.ATS)");
-  p.add(k("pri"), pri,
-        "PCIe PRI page requests are written to the page-request queue; needs ats");
+  p.add(k("pri"), pri, "PCIe PRI page requests are written to the page-request queue; needs ats");
   p.add(k("t2gpa"), t2gpa, "GPA returned in ATS translation completions (capabilities.T2GPA)");
   p.add(k("end"), end, "both endiannesses supported, fctl.BE writable (capabilities.END)");
-  p.add(k("igs"), igs, "interrupt generation support (capabilities.IGS)",
-        {"msi", "wsi", "both"});
+  p.add(k("igs"), igs, "interrupt generation support (capabilities.IGS)", {"msi", "wsi", "both"});
   p.add(k("hpm_counters"), hpm_counters, "counters",
-        "programmable HPM event counters iohpmctr1..N; 0 disables the HPM (capabilities.HPM)",
-        0, regs::kHpmCounters);
+        "programmable HPM event counters iohpmctr1..N; 0 disables the HPM (capabilities.HPM)", 0,
+        regs::kHpmCounters);
   p.add(k("debug"), debug,
         "translation-request debug interface tr_req_iova/tr_req_ctl/tr_response "
         "(capabilities.DBG)");
@@ -52,12 +50,10 @@ void IommuParams::declare(ParameterSet& p, const std::string& prefix) {
 
   // Implementation choices.
   p.add(k("ddt_max_levels"), ddt_max_levels, "levels",
-        "deepest device-directory table accepted by ddtp.iommu_mode (1 = 1LVL .. 3 = 3LVL)", 1,
-        3);
+        "deepest device-directory table accepted by ddtp.iommu_mode (1 = 1LVL .. 3 = 3LVL)", 1, 3);
   p.add(k("reset_mode"), reset_mode, "ddtp.iommu_mode after reset", {"off", "bare"});
   p.add(k("queue_log2sz_max"), queue_log2sz_max, "log2(entries)",
-        "largest queue size accepted in cqb/fqb/pqb.LOG2SZ-1 (larger writes are clamped)", 1,
-        32);
+        "largest queue size accepted in cqb/fqb/pqb.LOG2SZ-1 (larger writes are clamped)", 1, 32);
   p.add(k("interrupt_vectors"), interrupt_vectors, "vectors",
         "interrupt vectors in icvec and msi_cfg_tbl (1, 2, 4, 8 or 16)", 1,
         regs::kMsiCfgTblEntries);
@@ -125,18 +121,18 @@ void IommuParams::validate() const {
     fail("queue_log2sz_max", std::to_string(queue_log2sz_max) + " is outside [1, 32]");
   if (interrupt_vectors == 0 || interrupt_vectors > regs::kMsiCfgTblEntries ||
       (interrupt_vectors & (interrupt_vectors - 1)))
-    fail("interrupt_vectors",
-         std::to_string(interrupt_vectors) + " is not one of 1, 2, 4, 8, 16 (icvec fields are "
-                                             "WARL bit masks)");
+    fail("interrupt_vectors", std::to_string(interrupt_vectors) +
+                                  " is not one of 1, 2, 4, 8, 16 (icvec fields are "
+                                  "WARL bit masks)");
   if (clock_period_ps == 0) fail("clock_period_ps", "must be positive");
   if (walkers == 0) fail("walkers", "at least one walker is needed");
   if (command_timeout_cycles == 0) fail("command_timeout_cycles", "must be positive");
   if (iotlb_ways == 0 && iotlb_sets != 0)
-    fail("iotlb.ways", "0 ways with " + std::to_string(iotlb_sets) +
-                           " sets; set both to 0 to disable the IOTLB");
+    fail("iotlb.ways",
+         "0 ways with " + std::to_string(iotlb_sets) + " sets; set both to 0 to disable the IOTLB");
   if (iotlb_sets == 0 && iotlb_ways != 0)
-    fail("iotlb.sets", "0 sets with " + std::to_string(iotlb_ways) +
-                           " ways; set both to 0 to disable the IOTLB");
+    fail("iotlb.sets",
+         "0 sets with " + std::to_string(iotlb_ways) + " ways; set both to 0 to disable the IOTLB");
   if (iotlb_replacement != "lru" && iotlb_replacement != "fifo" && iotlb_replacement != "random")
     fail("iotlb.replacement", "'" + iotlb_replacement + "' is not one of: lru, fifo, random");
 }

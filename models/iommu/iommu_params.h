@@ -29,15 +29,15 @@ struct IommuParams {
   bool svpbmt = false;  // page-based memory types in PTEs
 
   // --- Other features (capabilities, spec 6.3) ---------------------------
-  bool msi_flat = true;    // MSI page tables, flat (pass-through) MSI PTEs
-  bool msi_mrif = false;   // MSI page tables, MRIF-mode MSI PTEs
-  bool amo_mrif = false;   // atomic updates to MRIFs (needs msi_mrif)
-  bool amo_hwad = true;    // hardware update of PTE A/D bits
-  bool ats = true;         // PCIe ATS and the page-request queue registers
-  bool pri = false;        // page requests (PRI) are written to the PQ (needs ats)
-  bool t2gpa = false;      // GPA returned in ATS completions (needs ats)
-  bool end = false;        // both endiannesses (fctl.BE writable)
-  std::string igs = "both";  // interrupt generation: "msi", "wsi" or "both"
+  bool msi_flat = true;       // MSI page tables, flat (pass-through) MSI PTEs
+  bool msi_mrif = false;      // MSI page tables, MRIF-mode MSI PTEs
+  bool amo_mrif = false;      // atomic updates to MRIFs (needs msi_mrif)
+  bool amo_hwad = true;       // hardware update of PTE A/D bits
+  bool ats = true;            // PCIe ATS and the page-request queue registers
+  bool pri = false;           // page requests (PRI) are written to the PQ (needs ats)
+  bool t2gpa = false;         // GPA returned in ATS completions (needs ats)
+  bool end = false;           // both endiannesses (fctl.BE writable)
+  std::string igs = "both";   // interrupt generation: "msi", "wsi" or "both"
   uint32_t hpm_counters = 8;  // programmable HPM counters; 0 = no HPM
   bool debug = true;          // translation-request interface (capabilities.DBG)
   bool pd8 = true;            // one-level PDT, 8-bit process_id
@@ -55,11 +55,11 @@ struct IommuParams {
   uint64_t clock_period_ps = 1000;  // IOMMU clock (1 GHz)
   uint32_t reg_access_cycles = 2;   // one MMIO register access
   uint32_t iotlb_lookup_cycles = 1;
-  uint32_t context_cache_lookup_cycles = 1;  // DDT or PDT cache probe
-  uint32_t walk_level_cycles = 2;   // per walk level, on top of the memory read
-  uint32_t command_cycles = 4;      // decode and execute one CQ command
+  uint32_t context_cache_lookup_cycles = 1;   // DDT or PDT cache probe
+  uint32_t walk_level_cycles = 2;             // per walk level, on top of the memory read
+  uint32_t command_cycles = 4;                // decode and execute one CQ command
   uint64_t command_timeout_cycles = 1000000;  // ATS.INVAL completion timeout
-  uint32_t walkers = 4;             // concurrent table walks
+  uint32_t walkers = 4;                       // concurrent table walks
 
   // --- Caches -------------------------------------------------------------
   uint32_t iotlb_sets = 64;

@@ -59,10 +59,10 @@ struct IotlbKey {
 
 struct IotlbEntry {
   IotlbKey key;
-  uint64_t iova = 0;       // any address in the page; kept aligned to page_log2
+  uint64_t iova = 0;        // any address in the page; kept aligned to page_log2
   unsigned page_log2 = 12;  // translation size: 12, 16 (64-KiB NAPOT), 21, 30, ...
-  bool global = false;     // first-stage PTE G bit: matches every PSCID of its GSCID
-  uint64_t spa = 0;        // supervisor physical address of the page (aligned)
+  bool global = false;      // first-stage PTE G bit: matches every PSCID of its GSCID
+  uint64_t spa = 0;         // supervisor physical address of the page (aligned)
   // Permissions of the combined translation.
   bool readable = false;
   bool writable = false;
@@ -78,9 +78,7 @@ struct IotlbEntry {
   bool first_stage() const { return key.pscid_valid; }
   bool second_stage() const { return key.gscid_valid; }
   // SPA of an address inside the page.
-  uint64_t translate(uint64_t addr) const {
-    return spa | (addr & ((1ull << page_log2) - 1));
-  }
+  uint64_t translate(uint64_t addr) const { return spa | (addr & ((1ull << page_log2) - 1)); }
 };
 
 struct IotlbParams {

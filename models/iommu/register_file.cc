@@ -25,7 +25,9 @@ uint64_t implemented_bits(const vp::common::Register& reg) {
   return m;
 }
 
-uint64_t low_mask(unsigned bits) { return bits >= 64 ? ~0ull : ((1ull << bits) - 1); }
+uint64_t low_mask(unsigned bits) {
+  return bits >= 64 ? ~0ull : ((1ull << bits) - 1);
+}
 
 }  // namespace
 
@@ -35,7 +37,9 @@ RegisterFile::RegisterFile(const IommuParams& params, const std::string& name)
   build();
 }
 
-uint64_t RegisterFile::pas_ppn_mask() const { return low_mask(params_.pas_bits - 12); }
+uint64_t RegisterFile::pas_ppn_mask() const {
+  return low_mask(params_.pas_bits - 12);
+}
 
 unsigned RegisterFile::queue_log2sz(const Register* base) const {
   return unsigned(r::qb::LOG2SZ_1.get(base->get())) + 1;
@@ -136,16 +140,13 @@ void RegisterFile::add_queue_registers() {
   pqt_ = &add_hw_index("pqt", r::kPqt, ats);
 
   // After a base write the software index bits 31:LOG2SZ read 0 (6.6).
-  cqb_->on_write([this](uint64_t, uint64_t) {
-    cqt_->set(cqt_->get() & low_mask(queue_log2sz(cqb_)));
-  });
-  fqb_->on_write([this](uint64_t, uint64_t) {
-    fqh_->set(fqh_->get() & low_mask(queue_log2sz(fqb_)));
-  });
+  cqb_->on_write(
+      [this](uint64_t, uint64_t) { cqt_->set(cqt_->get() & low_mask(queue_log2sz(cqb_))); });
+  fqb_->on_write(
+      [this](uint64_t, uint64_t) { fqh_->set(fqh_->get() & low_mask(queue_log2sz(fqb_))); });
   if (ats)
-    pqb_->on_write([this](uint64_t, uint64_t) {
-      pqh_->set(pqh_->get() & low_mask(queue_log2sz(pqb_)));
-    });
+    pqb_->on_write(
+        [this](uint64_t, uint64_t) { pqh_->set(pqh_->get() & low_mask(queue_log2sz(pqb_))); });
   cqt_->on_write([this](uint64_t, uint64_t n) {
     if (on_cqt_write) on_cqt_write(uint32_t(n));
   });
@@ -394,7 +395,8 @@ tlm::tlm_response_status RegisterFile::access(tlm::tlm_generic_payload& gp) {
     return status;
   };
   // 6: only naturally aligned 4- and 8-byte accesses inside the page.
-  if (len != 4 && len != 8) return fail("access size not 4 or 8 bytes", tlm::TLM_BURST_ERROR_RESPONSE);
+  if (len != 4 && len != 8)
+    return fail("access size not 4 or 8 bytes", tlm::TLM_BURST_ERROR_RESPONSE);
   if (gp.get_streaming_width() != 0 && gp.get_streaming_width() < len)
     return fail("streaming access not supported", tlm::TLM_BURST_ERROR_RESPONSE);
   if (offset % len) return fail("misaligned access", tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -453,7 +455,9 @@ bool RegisterFile::write(uint64_t offset, unsigned size, uint64_t value) {
   return access(gp) == tlm::TLM_OK_RESPONSE;
 }
 
-void RegisterFile::reset() { bank_.reset(); }
+void RegisterFile::reset() {
+  bank_.reset();
+}
 
 // ---------------------------------------------------------------------------
 // Interrupts and hardware setters
@@ -507,11 +511,17 @@ void RegisterFile::update_iocountovf() {
   iocountovf_->set(v);
 }
 
-void RegisterFile::set_ddtp_busy(bool busy) { ddtp_->set(r::ddtp::busy.with(ddtp_->get(), busy)); }
+void RegisterFile::set_ddtp_busy(bool busy) {
+  ddtp_->set(r::ddtp::busy.with(ddtp_->get(), busy));
+}
 
-void RegisterFile::set_cqh(uint32_t index) { cqh_->set(index & low_mask(cq_log2sz())); }
+void RegisterFile::set_cqh(uint32_t index) {
+  cqh_->set(index & low_mask(cq_log2sz()));
+}
 
-void RegisterFile::set_fqt(uint32_t index) { fqt_->set(index & low_mask(fq_log2sz())); }
+void RegisterFile::set_fqt(uint32_t index) {
+  fqt_->set(index & low_mask(fq_log2sz()));
+}
 
 void RegisterFile::set_pqt(uint32_t index) {
   if (params_.ats) pqt_->set(index & low_mask(pq_log2sz()));
@@ -522,21 +532,27 @@ void RegisterFile::set_cqcsr_bits(uint32_t mask) {
   update_interrupt_pending();
 }
 
-void RegisterFile::clear_cqcsr_bits(uint32_t mask) { cqcsr_->set(cqcsr_->get() & ~uint64_t(mask)); }
+void RegisterFile::clear_cqcsr_bits(uint32_t mask) {
+  cqcsr_->set(cqcsr_->get() & ~uint64_t(mask));
+}
 
 void RegisterFile::set_fqcsr_bits(uint32_t mask) {
   fqcsr_->set(fqcsr_->get() | (mask & implemented_bits(*fqcsr_)));
   update_interrupt_pending();
 }
 
-void RegisterFile::clear_fqcsr_bits(uint32_t mask) { fqcsr_->set(fqcsr_->get() & ~uint64_t(mask)); }
+void RegisterFile::clear_fqcsr_bits(uint32_t mask) {
+  fqcsr_->set(fqcsr_->get() & ~uint64_t(mask));
+}
 
 void RegisterFile::set_pqcsr_bits(uint32_t mask) {
   pqcsr_->set(pqcsr_->get() | (mask & implemented_bits(*pqcsr_)));
   update_interrupt_pending();
 }
 
-void RegisterFile::clear_pqcsr_bits(uint32_t mask) { pqcsr_->set(pqcsr_->get() & ~uint64_t(mask)); }
+void RegisterFile::clear_pqcsr_bits(uint32_t mask) {
+  pqcsr_->set(pqcsr_->get() & ~uint64_t(mask));
+}
 
 void RegisterFile::complete_translation_request(uint64_t response) {
   if (!params_.debug) return;

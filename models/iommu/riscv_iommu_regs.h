@@ -20,9 +20,7 @@ namespace vp::iommu::regs {
 struct Field {
   unsigned lsb;
   unsigned width;
-  constexpr uint64_t mask() const {
-    return (width >= 64 ? ~0ull : ((1ull << width) - 1)) << lsb;
-  }
+  constexpr uint64_t mask() const { return (width >= 64 ? ~0ull : ((1ull << width) - 1)) << lsb; }
   // Field value extracted from a register value.
   constexpr uint64_t get(uint64_t reg) const { return (reg & mask()) >> lsb; }
   // Field value placed at its position (excess bits dropped).
@@ -36,26 +34,26 @@ struct Field {
 // ---------------------------------------------------------------------------
 constexpr uint64_t kRegisterPageSize = 4096;
 
-constexpr uint64_t kCapabilities = 0;  // 8 bytes
-constexpr uint64_t kFctl = 8;          // 4 bytes
-constexpr uint64_t kFctlCustom = 12;   // 4 bytes, designated for custom use
-constexpr uint64_t kDdtp = 16;         // 8 bytes
-constexpr uint64_t kCqb = 24;          // 8 bytes
-constexpr uint64_t kCqh = 32;          // 4 bytes
-constexpr uint64_t kCqt = 36;          // 4 bytes
-constexpr uint64_t kFqb = 40;          // 8 bytes
-constexpr uint64_t kFqh = 48;          // 4 bytes
-constexpr uint64_t kFqt = 52;          // 4 bytes
-constexpr uint64_t kPqb = 56;          // 8 bytes, optional (capabilities.ATS)
-constexpr uint64_t kPqh = 64;          // 4 bytes, optional (capabilities.ATS)
-constexpr uint64_t kPqt = 68;          // 4 bytes, optional (capabilities.ATS)
-constexpr uint64_t kCqcsr = 72;        // 4 bytes
-constexpr uint64_t kFqcsr = 76;        // 4 bytes
-constexpr uint64_t kPqcsr = 80;        // 4 bytes, optional (capabilities.ATS)
-constexpr uint64_t kIpsr = 84;         // 4 bytes
-constexpr uint64_t kIocountovf = 88;   // 4 bytes, optional (capabilities.HPM)
-constexpr uint64_t kIocountinh = 92;   // 4 bytes, optional (capabilities.HPM)
-constexpr uint64_t kIohpmcycles = 96;  // 8 bytes, optional (capabilities.HPM)
+constexpr uint64_t kCapabilities = 0;    // 8 bytes
+constexpr uint64_t kFctl = 8;            // 4 bytes
+constexpr uint64_t kFctlCustom = 12;     // 4 bytes, designated for custom use
+constexpr uint64_t kDdtp = 16;           // 8 bytes
+constexpr uint64_t kCqb = 24;            // 8 bytes
+constexpr uint64_t kCqh = 32;            // 4 bytes
+constexpr uint64_t kCqt = 36;            // 4 bytes
+constexpr uint64_t kFqb = 40;            // 8 bytes
+constexpr uint64_t kFqh = 48;            // 4 bytes
+constexpr uint64_t kFqt = 52;            // 4 bytes
+constexpr uint64_t kPqb = 56;            // 8 bytes, optional (capabilities.ATS)
+constexpr uint64_t kPqh = 64;            // 4 bytes, optional (capabilities.ATS)
+constexpr uint64_t kPqt = 68;            // 4 bytes, optional (capabilities.ATS)
+constexpr uint64_t kCqcsr = 72;          // 4 bytes
+constexpr uint64_t kFqcsr = 76;          // 4 bytes
+constexpr uint64_t kPqcsr = 80;          // 4 bytes, optional (capabilities.ATS)
+constexpr uint64_t kIpsr = 84;           // 4 bytes
+constexpr uint64_t kIocountovf = 88;     // 4 bytes, optional (capabilities.HPM)
+constexpr uint64_t kIocountinh = 92;     // 4 bytes, optional (capabilities.HPM)
+constexpr uint64_t kIohpmcycles = 96;    // 8 bytes, optional (capabilities.HPM)
 constexpr uint64_t kIohpmctrBase = 104;  // iohpmctr1..31, 8 bytes each
 constexpr uint64_t kIohpmevtBase = 352;  // iohpmevt1..31, 8 bytes each
 constexpr unsigned kHpmCounters = 31;    // programmable counters architected
@@ -68,16 +66,26 @@ constexpr uint64_t kCustom0 = 688;       // 72 bytes designated for custom use
 constexpr uint64_t kIcvec = 760;         // 8 bytes
 constexpr uint64_t kMsiCfgTbl = 768;     // 256 bytes: 16 entries of 16 bytes
 constexpr unsigned kMsiCfgTblEntries = 16;
-constexpr uint64_t kReserved1 = 1024;    // up to the end of the page
+constexpr uint64_t kReserved1 = 1024;  // up to the end of the page
 
 // iohpmctrN / iohpmevtN, N in 1..31.
-constexpr uint64_t iohpmctr_offset(unsigned n) { return kIohpmctrBase + 8ull * (n - 1); }
-constexpr uint64_t iohpmevt_offset(unsigned n) { return kIohpmevtBase + 8ull * (n - 1); }
+constexpr uint64_t iohpmctr_offset(unsigned n) {
+  return kIohpmctrBase + 8ull * (n - 1);
+}
+constexpr uint64_t iohpmevt_offset(unsigned n) {
+  return kIohpmevtBase + 8ull * (n - 1);
+}
 // 6.29 MSI configuration table entry x: msi_addr_x (8 bytes), msi_data_x
 // (4 bytes) and msi_vec_ctl_x (4 bytes).
-constexpr uint64_t msi_addr_offset(unsigned x) { return kMsiCfgTbl + 16ull * x; }
-constexpr uint64_t msi_data_offset(unsigned x) { return kMsiCfgTbl + 16ull * x + 8; }
-constexpr uint64_t msi_vec_ctl_offset(unsigned x) { return kMsiCfgTbl + 16ull * x + 12; }
+constexpr uint64_t msi_addr_offset(unsigned x) {
+  return kMsiCfgTbl + 16ull * x;
+}
+constexpr uint64_t msi_data_offset(unsigned x) {
+  return kMsiCfgTbl + 16ull * x + 8;
+}
+constexpr uint64_t msi_vec_ctl_offset(unsigned x) {
+  return kMsiCfgTbl + 16ull * x + 12;
+}
 
 // ---------------------------------------------------------------------------
 // 6.3 IOMMU capabilities (capabilities), read-only
@@ -154,9 +162,9 @@ namespace cqb = qb;
 namespace fqb = qb;
 namespace pqb = qb;
 // Entry sizes of the in-memory queues.
-constexpr unsigned kCommandBytes = 16;       // 6.6: each command is 16 bytes
-constexpr unsigned kFaultRecordBytes = 32;   // 6.9: each fault record 32 bytes
-constexpr unsigned kPageRequestBytes = 16;   // 6.12: each page request 16 bytes
+constexpr unsigned kCommandBytes = 16;      // 6.6: each command is 16 bytes
+constexpr unsigned kFaultRecordBytes = 32;  // 6.9: each fault record 32 bytes
+constexpr unsigned kPageRequestBytes = 16;  // 6.12: each page request 16 bytes
 
 // ---------------------------------------------------------------------------
 // 6.7 cqh, 6.8 cqt, 6.10 fqh, 6.11 fqt, 6.13 pqh, 6.14 pqt: queue indices
@@ -183,10 +191,10 @@ constexpr Field busy{17, 1};        // RO
 // 6.16 Fault queue CSR (fqcsr)
 // ---------------------------------------------------------------------------
 namespace fqcsr {
-constexpr Field fqen{0, 1};  // RW
-constexpr Field fie{1, 1};   // RW
-constexpr Field fqmf{8, 1};  // RW1C
-constexpr Field fqof{9, 1};  // RW1C
+constexpr Field fqen{0, 1};   // RW
+constexpr Field fie{1, 1};    // RW
+constexpr Field fqmf{8, 1};   // RW1C
+constexpr Field fqof{9, 1};   // RW1C
 constexpr Field fqon{16, 1};  // RO
 constexpr Field busy{17, 1};  // RO
 }  // namespace fqcsr
@@ -214,7 +222,12 @@ constexpr Field pip{3, 1};   // page-request queue
 }  // namespace ipsr
 
 // Interrupt causes, numbered as the ipsr bits and the icvec fields.
-enum class InterruptCause : unsigned { kCommandQueue = 0, kFaultQueue = 1, kHpm = 2, kPageRequestQueue = 3 };
+enum class InterruptCause : unsigned {
+  kCommandQueue = 0,
+  kFaultQueue = 1,
+  kHpm = 2,
+  kPageRequestQueue = 3
+};
 constexpr unsigned kInterruptCauses = 4;
 
 // ---------------------------------------------------------------------------
@@ -302,7 +315,9 @@ constexpr Field fiv{4, 4};
 constexpr Field pmiv{8, 4};
 constexpr Field piv{12, 4};
 // The icvec field of a cause (InterruptCause numbering).
-constexpr Field of(InterruptCause c) { return Field{4 * static_cast<unsigned>(c), 4}; }
+constexpr Field of(InterruptCause c) {
+  return Field{4 * static_cast<unsigned>(c), 4};
+}
 }  // namespace icvec
 
 // ---------------------------------------------------------------------------
