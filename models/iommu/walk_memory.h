@@ -27,6 +27,16 @@ struct WalkMemory {
   // Translation Process" step 8).
   virtual bool cas64(uint64_t pa, uint64_t expected, uint64_t desired, uint64_t* observed,
                      sc_core::sc_time& delay) = 0;
+  // Reads `count` consecutive doublewords from `pa` (a DC or PC read as one
+  // access). The default issues `count` read64 calls; an implementation
+  // backed by an interconnect should override it with one burst so the
+  // structure costs one memory access, as in hardware.
+  virtual bool read_block(uint64_t pa, uint64_t* v, unsigned count, sc_core::sc_time& delay) {
+    for (unsigned i = 0; i < count; ++i) {
+      if (!read64(pa + 8ull * i, &v[i], delay)) return false;
+    }
+    return true;
+  }
   virtual ~WalkMemory() = default;
 };
 

@@ -2,6 +2,7 @@
 #include "models/iommu/walk_trace.h"
 
 #include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 
 namespace vp::iommu {
@@ -24,6 +25,22 @@ std::string describe(const WalkTrace& trace) {
                   to_string(s.table), s.level, s.address, s.value);
     out += line;
   }
+  return out;
+}
+
+std::string strprintf(const char* fmt, ...) {
+  char buf[256];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = std::vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n < 0) return std::string();
+  if (size_t(n) < sizeof buf) return std::string(buf, size_t(n));
+  std::string out(size_t(n) + 1, '\0');
+  va_start(ap, fmt);
+  std::vsnprintf(&out[0], out.size(), fmt, ap);
+  va_end(ap);
+  out.resize(size_t(n));
   return out;
 }
 

@@ -29,4 +29,7 @@ const char* to_string(WalkTable t);
 // One line per step: "first-stage L2 @0x80002000 = 0x0000000020000c01".
 std::string describe(const WalkTrace& trace);
 
+// printf into a std::string, for the walkers' "why" explanations.
+std::string strprintf(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
 }  // namespace vp::iommu
