@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/iommu/device_directory.h"
+#include "models/iommu/process_directory.h"
 #include "models/iommu/riscv_iommu_bits.h"
 #include "models/iommu/walk_memory.h"
 
@@ -138,6 +139,61 @@ class DdtBuilder {
   bool ext_;
   uint64_t root_;
 };
+
+// Builds a PDT as a guest OS does. Directory pages are allocated in the
+// guest's physical space; `to_spa` maps a guest physical address to where
+// the fake memory holds it (identity when the second stage is Bare).
+class PdtBuilder {
+ public:
+  PdtBuilder(FakeMemory& mem, PageAllocator& guest_pages, unsigned pdtp_mode,
+             std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
+      : mem_(mem), pages_(guest_pages), mode_(pdtp_mode), to_spa_(std::move(to_spa)),
+        root_(pages_.alloc()) {}
+
+  uint64_t root_ppn() const { return root_ >> kPageShift; }
+  uint64_t fsc() const { return dc::fsc::kMode.make(mode_) | dc::fsc::kPpn.make(root_ppn()); }
+
+  // Returns the guest physical address of the PC.
+  uint64_t install(uint32_t pid, const ProcessContext& pcx) {
+    uint64_t a = root_;
+    for (int i = int(ProcessDirectory::levels(mode_)) - 1; i > 0; --i) {
+      uint64_t e = a + 8ull * ProcessDirectory::pdi(pid, unsigned(i));
+      uint64_t v = mem_.peek(to_spa_(e));
+      if (!nonleaf::kV.test(v)) {
+        v = nonleaf::kV.make(1) | nonleaf::kPpn.make(pages_.alloc() >> kPageShift);
+        mem_.poke(to_spa_(e), v);
+      }
+      a = nonleaf::kPpn.get(v) << kPageShift;
+    }
+    uint64_t pc_gpa = a + 16ull * ProcessDirectory::pdi(pid, 0);
+    mem_.poke(to_spa_(pc_gpa), pcx.ta);
+    mem_.poke(to_spa_(pc_gpa + 8), pcx.fsc);
+    return pc_gpa;
+  }
+  // Guest physical address of the level-`level` entry for `pid` (after install).
+  uint64_t entry_gpa(uint32_t pid, int level) const {
+    uint64_t a = root_;
+    for (int i = int(ProcessDirectory::levels(mode_)) - 1; i > level; --i) {
+      uint64_t e = a + 8ull * ProcessDirectory::pdi(pid, unsigned(i));
+      a = nonleaf::kPpn.get(mem_.peek(to_spa_(e))) << kPageShift;
+    }
+    return a + (level == 0 ? 16ull : 8ull) * ProcessDirectory::pdi(pid, unsigned(level));
+  }
+
+ private:
+  FakeMemory& mem_;
+  PageAllocator& pages_;
+  unsigned mode_;
+  std::function<uint64_t(uint64_t)> to_spa_;
+  uint64_t root_;
+};
+
+ProcessContext valid_pc(uint32_t pscid, unsigned mode = iosatp_mode::kSv39, uint64_t ppn = 0x1234) {
+  ProcessContext p;
+  p.ta = pc::ta::kV.make(1) | pc::ta::kPscid.make(pscid);
+  p.fsc = pc::fsc::kMode.make(mode) | pc::fsc::kPpn.make(ppn);
+  return p;
+}
 
 DeviceContext bare_dc() {
   DeviceContext dc;
@@ -434,4 +490,193 @@ TEST_CASE("DDT: big-endian fctl.BE byte-swaps entries") {
   REQUIRE(r.ok());
   CHECK(r.dc.pscid() == 0x99);
   CHECK(r.dc.sbe());
+}
+
+// ---------------------------------------------------------------------------
+// Process directory
+
+namespace {
+
+struct PdtCase {
+  unsigned mode;
+  uint32_t pid;
+  size_t nonleaf_reads;
+};
+
+void check_pdt_lookup(const PdtCase& c) {
+  FakeMemory mem;
+  PageAllocator pages(0x8800'0000);
+  PdtBuilder pdt(mem, pages, c.mode);
+  uint64_t pc_addr = pdt.install(c.pid, valid_pc(0xabcde));
+  pdt.install(c.pid ^ 1, valid_pc(0x11111));  // a neighbour must not be picked
+  DeviceContext dc = bare_dc();
+  dc.tc |= dc::tc::kPdtv.make(1);
+  dc.fsc = pdt.fsc();
+  ProcessDirectory dir(mem, IommuFeatures::rv64_full());
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  ProcessContextLookup r = dir.locate(dc, c.pid, AccessType::kRead, nullptr, delay);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.pc_address == pc_addr);
+  CHECK(r.pc.pscid() == 0xabcde);
+  CHECK(r.pc.fsc_mode() == iosatp_mode::kSv39);
+  CHECK(r.pc.fsc_ppn() == 0x1234);
+  CHECK(r.trace.size() == c.nonleaf_reads + 2);
+  CHECK(delay == double(c.nonleaf_reads + 2) * mem.per_access());
+  CHECK(r.second_stage_translations == 0);
+}
+
+}  // namespace
+
+TEST_CASE("PDT PD8: one level, PC at root + process_id * 16") {
+  check_pdt_lookup({pdtp_mode::kPd8, 0xa5, 0});
+}
+
+TEST_CASE("PDT PD17: two levels, PDI[1]=16:8, PDI[0]=7:0") {
+  check_pdt_lookup({pdtp_mode::kPd17, 0x1a5c3, 1});
+}
+
+TEST_CASE("PDT PD20: three levels, PDI[2]=19:17") {
+  check_pdt_lookup({pdtp_mode::kPd20, 0xfa5c3, 2});
+  CHECK(ProcessDirectory::pdi(0xfa5c3, 2) == 0x7);
+  CHECK(ProcessDirectory::pdi(0xfa5c3, 1) == 0x1a5);
+  CHECK(ProcessDirectory::pdi(0xfa5c3, 0) == 0xc3);
+}
+
+TEST_CASE("PDT: process_id wider than pdtp.MODE gives cause 260") {
+  FakeMemory mem;
+  ProcessDirectory dir(mem, IommuFeatures::rv64_full());
+  DeviceContext dc = bare_dc();
+  dc.tc |= dc::tc::kPdtv.make(1);
+  sc_time d = sc_core::SC_ZERO_TIME;
+  dc.fsc = dc::fsc::kMode.make(pdtp_mode::kPd8);
+  CHECK(dir.locate(dc, 0x100, AccessType::kRead, nullptr, d).cause ==
+        cause::kTransactionTypeDisallowed);
+  dc.fsc = dc::fsc::kMode.make(pdtp_mode::kPd17);
+  CHECK(dir.locate(dc, 0x20000, AccessType::kRead, nullptr, d).cause ==
+        cause::kTransactionTypeDisallowed);
+  dc.fsc = dc::fsc::kMode.make(pdtp_mode::kPd20);
+  CHECK(dir.locate(dc, 0x100000, AccessType::kRead, nullptr, d).cause ==
+        cause::kTransactionTypeDisallowed);
+  CHECK(mem.reads == 0);
+}
+
+TEST_CASE("PDT: bus error gives 265, V=0 gives 266, reserved bits and bad fsc give 267") {
+  FakeMemory mem;
+  PageAllocator pages(0x8800'0000);
+  PdtBuilder pdt(mem, pages, pdtp_mode::kPd17);
+  DeviceContext dc = bare_dc();
+  dc.tc |= dc::tc::kPdtv.make(1);
+  dc.fsc = pdt.fsc();
+  ProcessDirectory dir(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  const uint32_t pid = 0x305;
+
+  // Empty directory: the root entry has V=0.
+  ProcessContextLookup r = dir.locate(dc, pid, AccessType::kRead, nullptr, d);
+  CHECK(r.cause == cause::kPdtNotValid);
+
+  pdt.install(pid, valid_pc(1));
+  REQUIRE(dir.locate(dc, pid, AccessType::kRead, nullptr, d).ok());
+
+  // PC with V=0.
+  uint64_t pc_addr = pdt.entry_gpa(pid, 0);
+  mem.poke(pc_addr, 0);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtNotValid);
+
+  // PC reserved bits in ta, fsc; reserved and unsupported fsc.MODE.
+  ProcessContext bad = valid_pc(1);
+  bad.ta |= 1ull << 3;
+  pdt.install(pid, bad);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtMisconfigured);
+  bad = valid_pc(1);
+  bad.fsc |= 1ull << 44;
+  pdt.install(pid, bad);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtMisconfigured);
+  pdt.install(pid, valid_pc(1, 7));
+  r = dir.locate(dc, pid, AccessType::kRead, nullptr, d);
+  CHECK(r.cause == cause::kPdtMisconfigured);
+  CHECK(r.why.find("fsc.MODE=7") != std::string::npos);
+  IommuFeatures no57 = IommuFeatures::rv64_full();
+  no57.capabilities &= ~capabilities::kSv57.mask();
+  ProcessDirectory dir57(mem, no57);
+  pdt.install(pid, valid_pc(1, iosatp_mode::kSv57));
+  CHECK(dir57.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtMisconfigured);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).ok());
+
+  // Non-leaf entry with a reserved bit.
+  uint64_t root_entry = pdt.entry_gpa(pid, 1);
+  uint64_t v = mem.peek(root_entry);
+  mem.poke(root_entry, v | (1ull << 63));
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtMisconfigured);
+  mem.poke(root_entry, v);
+
+  // Bus error on the leaf page, then on the root.
+  mem.add_fault_range(pc_addr & ~0xfffull, kPageSize);
+  r = dir.locate(dc, pid, AccessType::kRead, nullptr, d);
+  CHECK(r.cause == cause::kPdtLoadAccessFault);
+  CHECK(r.trace.size() == 1);
+  mem.add_fault_range(pdt.root_ppn() << kPageShift, kPageSize);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtLoadAccessFault);
+}
+
+TEST_CASE("PDT nested: entry GPAs go through the GpaTranslator, faults map to 21, 23, 265") {
+  FakeMemory mem;
+  const uint64_t kGuestBase = 0x4000'0000;
+  const uint64_t kHostOffset = 0x1'0000'0000;  // SPA = GPA + offset
+  auto to_spa = [=](uint64_t gpa) { return gpa + kHostOffset; };
+  PageAllocator guest_pages(kGuestBase);
+  PdtBuilder pdt(mem, guest_pages, pdtp_mode::kPd20, to_spa);
+  const uint32_t pid = 0x4321;
+  uint64_t pc_gpa = pdt.install(pid, valid_pc(0x77));
+  DeviceContext dc = bare_dc();
+  dc.tc |= dc::tc::kPdtv.make(1);
+  dc.fsc = pdt.fsc();
+  dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) | dc::iohgatp::kPpn.make(0x90000);
+
+  std::vector<uint64_t> asked;
+  uint64_t fault_gpa = ~0ull;
+  bool access_fault = false;
+  GpaTranslator g = [&](uint64_t gpa, bool write, sc_time& delay, WalkTrace*) {
+    CHECK_FALSE(write);
+    asked.push_back(gpa);
+    delay += sc_time(1, SC_NS);
+    GpaTranslation t;
+    if ((gpa & ~0xfffull) == fault_gpa) {
+      t.status = access_fault ? GpaTranslation::Status::kAccessFault
+                              : GpaTranslation::Status::kGuestPageFault;
+      t.why = "test fault";
+    } else {
+      t.spa = to_spa(gpa);
+    }
+    return t;
+  };
+  ProcessDirectory dir(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  ProcessContextLookup r = dir.locate(dc, pid, AccessType::kRead, g, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.pc.pscid() == 0x77);
+  CHECK(r.pc_address == to_spa(pc_gpa));
+  CHECK(r.second_stage_translations == 3);
+  REQUIRE(asked.size() == 3);
+  CHECK(asked[0] == kGuestBase + 8 * ProcessDirectory::pdi(pid, 2));
+  CHECK(asked[2] == pc_gpa);
+  CHECK(d == 4 * mem.per_access() + sc_time(3, SC_NS));
+
+  // Guest-page fault on the PC's page: original access type, iotval2 = GPA | implicit.
+  fault_gpa = pc_gpa & ~0xfffull;
+  r = dir.locate(dc, pid, AccessType::kWrite, g, d);
+  CHECK(r.cause == cause::kWriteGuestPageFault);
+  CHECK(r.iotval2 == ((pc_gpa & ~3ull) | 1));
+  r = dir.locate(dc, pid, AccessType::kRead, g, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  access_fault = true;
+  r = dir.locate(dc, pid, AccessType::kRead, g, d);
+  CHECK(r.cause == cause::kPdtLoadAccessFault);
+  CHECK(r.iotval2 == 0);
+
+  // No translator for a nested DC is a wiring error, not a crash.
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause ==
+        cause::kInternalDatapathError);
 }
