@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/iommu/device_directory.h"
+#include "models/iommu/page_table_walker.h"
 #include "models/iommu/process_directory.h"
 #include "models/iommu/riscv_iommu_bits.h"
 #include "models/iommu/walk_memory.h"
@@ -193,6 +194,89 @@ ProcessContext valid_pc(uint32_t pscid, unsigned mode = iosatp_mode::kSv39, uint
   p.ta = pc::ta::kV.make(1) | pc::ta::kPscid.make(pscid);
   p.fsc = pc::fsc::kMode.make(mode) | pc::fsc::kPpn.make(ppn);
   return p;
+}
+
+// Builds a radix page table as a guest OS does (Sv39/48/57 or, with x4,
+// Sv39x4/48x4/57x4 whose root is 16 KiB). Tables are allocated from
+// `pages`; `to_spa` maps a table address to where the fake memory holds it
+// (identity unless the tables live in guest physical memory).
+class PageTableBuilder {
+ public:
+  PageTableBuilder(FakeMemory& mem, PageAllocator& pages, unsigned levels, bool x4,
+                   std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
+      : mem_(mem), pages_(pages), levels_(levels), x4_(x4), to_spa_(std::move(to_spa)),
+        root_(x4 ? pages.alloc(4 * kPageSize, 4 * kPageSize) : pages.alloc()) {}
+
+  uint64_t root() const { return root_; }
+  uint64_t root_ppn() const { return root_ >> kPageShift; }
+
+  // Maps `va` to `pa` with a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB,
+  // ...) carrying `flags` (V is added). Returns the leaf's SPA.
+  uint64_t map(uint64_t va, uint64_t pa, int level, uint64_t flags) {
+    uint64_t e = entry(va, level, true);
+    mem_.poke(e, pte::kV | flags | pte::kPpn.make(pa >> kPageShift));
+    return e;
+  }
+  // Writes a raw PTE value at `level` on the path of `va`.
+  uint64_t set_raw(uint64_t va, int level, uint64_t value) {
+    uint64_t e = entry(va, level, true);
+    mem_.poke(e, value);
+    return e;
+  }
+  // SPA of the entry at `level` on the path of `va` (tables must exist).
+  uint64_t pte_spa(uint64_t va, int level) { return entry(va, level, false); }
+  // Table-address-space address (GPA for nested tables) of that entry.
+  uint64_t pte_table_addr(uint64_t va, int level) { return walk(va, level, false); }
+
+ private:
+  uint64_t index(uint64_t va, int level) const {
+    unsigned bits = (x4_ && level == int(levels_) - 1) ? 11 : 9;
+    return (va >> (12 + 9 * level)) & ((1ull << bits) - 1);
+  }
+  uint64_t walk(uint64_t va, int level, bool create) {
+    uint64_t a = root_;
+    for (int i = int(levels_) - 1; i > level; --i) {
+      uint64_t e = to_spa_(a + 8 * index(va, i));
+      uint64_t v = mem_.peek(e);
+      if (!(v & pte::kV)) {
+        REQUIRE(create);
+        v = pte::kV | pte::kPpn.make(pages_.alloc() >> kPageShift);
+        mem_.poke(e, v);
+      }
+      a = pte::kPpn.get(v) << kPageShift;
+    }
+    return a + 8 * index(va, level);
+  }
+  uint64_t entry(uint64_t va, int level, bool create) { return to_spa_(walk(va, level, create)); }
+
+  FakeMemory& mem_;
+  PageAllocator& pages_;
+  unsigned levels_;
+  bool x4_;
+  std::function<uint64_t(uint64_t)> to_spa_;
+  uint64_t root_;
+};
+
+// Leaf flag sets a driver uses. First-stage device mappings are user pages
+// (requests without a PASID are user accesses); second-stage leaves need U.
+constexpr uint64_t kRwx = pte::kR | pte::kW | pte::kX | pte::kU | pte::kA | pte::kD;
+constexpr uint64_t kRw = pte::kR | pte::kW | pte::kU | pte::kA | pte::kD;
+constexpr uint64_t kRo = pte::kR | pte::kU | pte::kA;
+
+TranslationContext first_stage_ctx(unsigned mode, uint64_t root_ppn) {
+  TranslationContext c;
+  c.iosatp_mode = mode;
+  c.iosatp_ppn = root_ppn;
+  c.pscid = 0x42;
+  return c;
+}
+
+TranslationContext second_stage_ctx(unsigned mode, uint64_t root_ppn) {
+  TranslationContext c;
+  c.iohgatp_mode = mode;
+  c.iohgatp_ppn = root_ppn;
+  c.gscid = 0x9;
+  return c;
 }
 
 DeviceContext bare_dc() {
@@ -679,4 +763,724 @@ TEST_CASE("PDT nested: entry GPAs go through the GpaTranslator, faults map to 21
   // No translator for a nested DC is a wiring error, not a crash.
   CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause ==
         cause::kInternalDatapathError);
+}
+
+// ---------------------------------------------------------------------------
+// First stage
+
+namespace {
+
+struct MapCase {
+  unsigned mode;
+  unsigned levels;
+  int leaf_level;
+};
+
+void check_first_stage_mapping(const MapCase& c) {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, c.levels, false);
+  const unsigned shift = 12 + 9 * unsigned(c.leaf_level);
+  const uint64_t size = 1ull << shift;
+  // An IOVA with bits set at every level, and a target aligned to the page size.
+  const uint64_t va_bits = 12 + 9 * c.levels;
+  const uint64_t iova = (0x5a5a5a5a5a5a5a5aull & ((1ull << (va_bits - 1)) - 1));
+  const uint64_t pa = (0x00c0'0000'0000'0000ull >> (64 - 56 + (c.levels == 5 ? 0 : 2))) &
+                      ~(size - 1) & ((1ull << 56) - 1);
+  pt.map(iova, pa, c.leaf_level, kRw);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(first_stage_ctx(c.mode, pt.root_ppn()), iova, AccessType::kWrite,
+                             false, delay);
+  INFO(r.why << describe(r.trace));
+  REQUIRE(r.ok());
+  CHECK(r.spa == (pa | (iova & (size - 1))));
+  CHECK(r.gpa == r.spa);
+  CHECK(r.page_shift == shift);
+  CHECK(r.first_stage_shift == shift);
+  CHECK(r.first_stage_levels == c.levels - unsigned(c.leaf_level));
+  CHECK(r.second_stage_levels == 0);
+  CHECK(r.trace.size() == r.first_stage_levels);
+  CHECK(r.r);
+  CHECK(r.w);
+  CHECK_FALSE(r.x);
+  CHECK(r.user);
+  CHECK(r.dirty);
+  CHECK(r.pscid == 0x42);
+  CHECK(delay == double(r.first_stage_levels) * mem.per_access());
+  CHECK(mem.cas == 0);
+  // Next page (or next superpage) is not mapped.
+  r = w.translate(first_stage_ctx(c.mode, pt.root_ppn()), (iova & ~(size - 1)) + size,
+                  AccessType::kRead, false, delay);
+  CHECK(r.cause == cause::kReadPageFault);
+}
+
+}  // namespace
+
+TEST_CASE("Sv39 4 KiB, 2 MiB and 1 GiB mappings") {
+  check_first_stage_mapping({iosatp_mode::kSv39, 3, 0});
+  check_first_stage_mapping({iosatp_mode::kSv39, 3, 1});
+  check_first_stage_mapping({iosatp_mode::kSv39, 3, 2});
+}
+
+TEST_CASE("Sv48 4 KiB, 2 MiB, 1 GiB and 512 GiB mappings") {
+  for (int l = 0; l <= 3; ++l) check_first_stage_mapping({iosatp_mode::kSv48, 4, l});
+}
+
+TEST_CASE("Sv57 4 KiB, 1 GiB and 256 TiB mappings") {
+  check_first_stage_mapping({iosatp_mode::kSv57, 5, 0});
+  check_first_stage_mapping({iosatp_mode::kSv57, 5, 2});
+  check_first_stage_mapping({iosatp_mode::kSv57, 5, 4});
+}
+
+TEST_CASE("Sv39 walk reads the entries Sv39 indexes (VPN[2]=38:30, VPN[1]=29:21, VPN[0]=20:12)") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  const uint64_t iova = (0x1ull << 30) | (0x2ull << 21) | (0x3ull << 12) | 0x456;
+  pt.map(iova, 0x1'2345'6000, 0, kRw);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()), iova,
+                             AccessType::kRead, false, d);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x1'2345'6456);
+  REQUIRE(r.trace.size() == 3);
+  CHECK(r.trace[0].address == pt.root() + 1 * 8);
+  CHECK(r.trace[0].level == 2);
+  CHECK((r.trace[1].address & 0xfff) == 2 * 8);
+  CHECK((r.trace[2].address & 0xfff) == 3 * 8);
+  CHECK(r.trace[2].table == WalkTable::kFirstStage);
+}
+
+TEST_CASE("Svnapot 64 KiB page: N=1, PPN[3:0]=1000") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  const uint64_t base_iova = 0x20'0000;  // 64 KiB aligned
+  // A NAPOT mapping repeats the PTE in all 16 slots; PPN[3:0] encodes the size.
+  for (unsigned k = 0; k < 16; ++k) {
+    pt.set_raw(base_iova + k * kPageSize, 0,
+               pte::kV | kRw | pte::kN | pte::kPpn.make((0x9000'0000 >> 12) | 0x8));
+  }
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()),
+                             base_iova + 0x5abc, AccessType::kRead, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x9000'5abc);
+  CHECK(r.page_shift == 16);
+  // N=1 with another PPN[3:0] is reserved.
+  pt.set_raw(base_iova, 0, pte::kV | kRw | pte::kN | pte::kPpn.make((0x9000'0000 >> 12) | 0x4));
+  r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()), base_iova,
+                  AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("1000b") != std::string::npos);
+}
+
+TEST_CASE("Non-canonical IOVA gives a page fault of the access type") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  // Top of the Sv39 space: bits 63:38 all ones is canonical.
+  const uint64_t high = 0xffff'ffc0'0000'1000ull;
+  pt.map(high, 0x7000'0000, 0, kRw);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, high, AccessType::kRead, false, d);
+  INFO(r.why);
+  CHECK(r.ok());
+  CHECK(r.spa == 0x7000'0000);
+  CHECK(r.trace[0].address == pt.root() + 256 * 8);
+
+  const uint64_t reads = mem.reads;
+  r = w.translate(ctx, 0x0000'0040'0000'0000ull, AccessType::kRead, false, d);  // bit 38 only
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("not canonical for Sv39: bits 63:38 must equal bit 38") != std::string::npos);
+  r = w.translate(ctx, 0x8000'0000'0000'1000ull, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  r = w.translate(ctx, 0x0001'0000'0000'0000ull, AccessType::kExecute, false, d);
+  CHECK(r.cause == cause::kInstructionPageFault);
+  CHECK(mem.reads == reads);  // no table reads for a non-canonical address
+  // Sv48 accepts bit 38 but not bit 48 alone.
+  PageTableWalker w48(mem, IommuFeatures::rv64_full());
+  r = w48.translate(first_stage_ctx(iosatp_mode::kSv48, pt.root_ppn()), 0x0001'0000'0000'0000ull,
+                    AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("Sv48: bits 63:47") != std::string::npos);
+}
+
+TEST_CASE("Misaligned superpage gives a page fault") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.set_raw(0x4000'0000, 1, pte::kV | kRw | pte::kPpn.make(0x9000'1000 >> 12));  // 2 MiB leaf, 4K aligned PPN
+  pt.set_raw(0x8000'0000, 2, pte::kV | kRw | pte::kPpn.make(0x4020'0000 >> 12));  // 1 GiB leaf, 2M aligned PPN
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x4000'0000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("misaligned superpage") != std::string::npos);
+  r = w.translate(ctx, 0x8000'1000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("misaligned superpage") != std::string::npos);
+}
+
+TEST_CASE("First-stage permission failures give 12, 13, 15") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.map(0x1000, 0x10'0000, 0, pte::kX | pte::kU | pte::kA);  // execute-only
+  pt.map(0x2000, 0x20'0000, 0, kRo);
+  pt.map(0x3000, 0x30'0000, 0, kRw);
+  pt.map(0x4000, 0x40'0000, 0, kRwx);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("R=0: the page is not readable") != std::string::npos);
+  CHECK(w.translate(ctx, 0x1000, AccessType::kExecute, false, d).ok());
+  r = w.translate(ctx, 0x2000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("W=0: the page is not writable") != std::string::npos);
+  r = w.translate(ctx, 0x3000, AccessType::kExecute, false, d);
+  CHECK(r.cause == cause::kInstructionPageFault);
+  CHECK(r.why.find("X=0: the page is not executable") != std::string::npos);
+  r = w.translate(ctx, 0x4000, AccessType::kExecute, false, d);
+  CHECK(r.ok());
+  CHECK(r.x);
+  // W without R is reserved even for a write.
+  pt.map(0x5000, 0x50'0000, 0, pte::kW | pte::kU | pte::kA | pte::kD);
+  r = w.translate(ctx, 0x5000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("reserved encoding") != std::string::npos);
+}
+
+TEST_CASE("U bit against privilege and PC.ta.SUM") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.map(0x1000, 0x10'0000, 0, kRwx);                           // user page
+  pt.map(0x2000, 0x20'0000, 0, kRwx & ~pte::kU);                // supervisor page
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  // User access to a supervisor page.
+  WalkResult r = w.translate(ctx, 0x2000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("U=0") != std::string::npos);
+  // Supervisor access to a supervisor page.
+  CHECK(w.translate(ctx, 0x2000, AccessType::kExecute, true, d).ok());
+  // Supervisor access to a user page: only with SUM, never for execute.
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, true, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("SUM=0") != std::string::npos);
+  ctx.sum = true;
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, true, d);
+  CHECK(r.ok());
+  CHECK(r.allows(AccessType::kRead, true, true));
+  CHECK_FALSE(r.allows(AccessType::kRead, true, false));
+  CHECK_FALSE(r.allows(AccessType::kExecute, true, true));
+  r = w.translate(ctx, 0x1000, AccessType::kExecute, true, d);
+  CHECK(r.cause == cause::kInstructionPageFault);
+  CHECK(r.why.find("whatever SUM") != std::string::npos);
+}
+
+TEST_CASE("First-stage A/D: fault when SADE=0, atomic update when SADE=1") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  const uint64_t leaf = pt.map(0x1000, 0x10'0000, 0, pte::kR | pte::kW | pte::kU);  // A=D=0
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("PTE.A clear and A/D update disabled (SADE=0)") != std::string::npos);
+  mem.poke(leaf, mem.peek(leaf) | pte::kA);
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("PTE.D clear on a write and A/D update disabled (SADE=0)") !=
+        std::string::npos);
+  CHECK(mem.cas == 0);
+
+  ctx.sade = true;
+  mem.poke(leaf, mem.peek(leaf) & ~pte::kA);
+  d = sc_core::SC_ZERO_TIME;
+  r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  REQUIRE(r.ok());
+  CHECK(mem.cas == 1);
+  CHECK((mem.peek(leaf) & (pte::kA | pte::kD)) == pte::kA);  // a read sets only A
+  CHECK_FALSE(r.dirty);
+  CHECK_FALSE(r.allows(AccessType::kWrite, false, false));  // cached entry must re-walk for D
+  CHECK(d == 4 * mem.per_access());  // 3 reads + 1 CAS
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  REQUIRE(r.ok());
+  CHECK(mem.cas == 2);
+  CHECK((mem.peek(leaf) & (pte::kA | pte::kD)) == (pte::kA | pte::kD));
+  CHECK(r.dirty);
+  CHECK(r.allows(AccessType::kWrite, false, false));
+  CHECK(w.ad_updates() == 2);
+}
+
+TEST_CASE("First-stage reserved PTE bits and encodings give page faults") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  const uint64_t ppn = pte::kPpn.make(0x10'0000 >> 12);
+  IommuFeatures no_pbmt = IommuFeatures::rv64_full();
+  no_pbmt.capabilities &= ~capabilities::kSvpbmt.mask();
+  IommuFeatures rsw = IommuFeatures::rv64_full();
+  rsw.capabilities |= capabilities::kSvrsw60t59b.make(1);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  PageTableWalker w_no_pbmt(mem, no_pbmt);
+  PageTableWalker w_rsw(mem, rsw);
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+
+  pt.set_raw(0x1000, 0, pte::kV | kRw | ppn | (1ull << 54));
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("reserved bits") != std::string::npos);
+  pt.set_raw(0x1000, 0, pte::kV | kRw | ppn | (1ull << 60));
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).cause == cause::kReadPageFault);
+  CHECK(w_rsw.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());  // Svrsw60t59b
+  pt.set_raw(0x1000, 0, pte::kV | kRw | ppn | pte::kPbmt.make(3));
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).cause == cause::kReadPageFault);
+  pt.set_raw(0x1000, 0, pte::kV | kRw | ppn | pte::kPbmt.make(1));
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());
+  CHECK(w_no_pbmt.translate(ctx, 0x1000, AccessType::kRead, false, d).cause ==
+        cause::kReadPageFault);
+  // N and PBMT are reserved in non-leaf entries.
+  const uint64_t l1 = pt.pte_spa(0x1000, 1);
+  const uint64_t l1v = mem.peek(l1);
+  mem.poke(l1, l1v | pte::kN);
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWritePageFault);
+  CHECK(r.why.find("non-leaf") != std::string::npos);
+  mem.poke(l1, l1v | pte::kPbmt.make(1));
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).cause == cause::kReadPageFault);
+  // N in a superpage leaf.
+  mem.poke(l1, pte::kV | kRw | pte::kN | pte::kPpn.make(0x20'0000 >> 12));
+  CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).cause == cause::kReadPageFault);
+  // Level-0 pointer.
+  mem.poke(l1, l1v);
+  pt.set_raw(0x1000, 0, pte::kV | ppn);
+  r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadPageFault);
+  CHECK(r.why.find("level 0 must be a leaf") != std::string::npos);
+}
+
+TEST_CASE("Bus error on a first-stage table read gives the access fault of the access type") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.map(0x1000, 0x10'0000, 0, kRwx);
+  const uint64_t leaf_table = pt.pte_spa(0x1000, 0) & ~0xfffull;
+  mem.add_fault_range(leaf_table, kPageSize);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadAccessFault);
+  CHECK(r.first_stage_levels == 3);
+  CHECK(r.trace.size() == 2);
+  CHECK(r.why.find("bus error reading the first-stage level-0 PTE") != std::string::npos);
+  CHECK(w.translate(ctx, 0x1000, AccessType::kWrite, false, d).cause == cause::kWriteAccessFault);
+  CHECK(w.translate(ctx, 0x1000, AccessType::kExecute, false, d).cause ==
+        cause::kInstructionAccessFault);
+  CHECK(d == 9 * mem.per_access());  // the failing read still costs its time
+}
+
+namespace {
+
+// Memory whose PTE changes under the first compare-and-swap, as if another
+// agent updated it concurrently.
+class RacyMemory : public FakeMemory {
+ public:
+  bool cas64(uint64_t pa, uint64_t expected, uint64_t desired, uint64_t* observed,
+             sc_time& delay) override {
+    if (!raced_) {
+      raced_ = true;
+      poke(pa, peek(pa) | pte::kG);  // a concurrent change
+    }
+    return FakeMemory::cas64(pa, expected, desired, observed, delay);
+  }
+
+ private:
+  bool raced_ = false;
+};
+
+}  // namespace
+
+TEST_CASE("A/D update that loses a race restarts the walk and uses the new PTE") {
+  RacyMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  const uint64_t leaf = pt.map(0x1000, 0x10'0000, 0, pte::kR | pte::kW | pte::kU);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  ctx.sade = true;
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.first_stage_levels == 6);  // walked twice
+  CHECK(mem.cas == 2);
+  CHECK(r.global);  // the value written by the other agent
+  CHECK(mem.peek(leaf) == (pte::kV | pte::kR | pte::kW | pte::kU | pte::kG | pte::kA | pte::kD |
+                           pte::kPpn.make(0x100)));
+  CHECK(d == 8 * mem.per_access());
+}
+
+TEST_CASE("Big-endian first-stage tables with DC.tc.SBE=1") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.map(0x1000, 0x10'0000, 0, pte::kR | pte::kU);  // A=0: the update must be swapped too
+  // Byte-swap every PTE the builder wrote.
+  std::vector<uint64_t> spas = {pt.pte_spa(0x1000, 2), pt.pte_spa(0x1000, 1),
+                                pt.pte_spa(0x1000, 0)};
+  for (uint64_t e : spas) mem.poke(e, __builtin_bswap64(mem.peek(e)));
+  IommuFeatures f = IommuFeatures::rv64_full();
+  f.capabilities |= capabilities::kEnd.make(1);
+  PageTableWalker w(mem, f);
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  ctx.sbe = true;
+  ctx.sade = true;
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1234, AccessType::kRead, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x10'0234);
+  CHECK(__builtin_bswap64(mem.peek(spas[2])) & pte::kA);
+}
+
+TEST_CASE("Both stages Bare: SPA equals IOVA with no memory reads") {
+  FakeMemory mem;
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(TranslationContext{}, 0x1234'5678, AccessType::kWrite, false, d);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x1234'5678);
+  CHECK(r.page_shift == 12);
+  CHECK(mem.reads == 0);
+  CHECK(d == sc_core::SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------------------
+// Second stage
+
+TEST_CASE("Sv39x4 G-stage only: 11-bit root index, 4 KiB and 2 MiB pages") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder g(mem, pages, 3, true);
+  CHECK((g.root() & 0x3fff) == 0);
+  const uint64_t gpa = 0x1a0'1234'5678ull;  // bit 40 set: root index 0x680
+  g.map(gpa, 0x3'0000'0000, 0, kRw);
+  g.map(0x20'0000, 0x4'0000'0000, 1, kRwx);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = second_stage_ctx(iohgatp_mode::kSv39x4, g.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, gpa, AccessType::kWrite, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x3'0000'0678);
+  CHECK(r.gpa == gpa);
+  CHECK(r.trace[0].address == g.root() + 0x680 * 8);
+  CHECK(r.trace[0].table == WalkTable::kSecondStage);
+  CHECK(r.second_stage_levels == 3);
+  CHECK(r.first_stage_levels == 0);
+  CHECK(r.gscid == 0x9);
+  CHECK(r.first_stage_bare);
+  CHECK(d == 3 * mem.per_access());
+  r = w.translate_gpa(ctx, 0x21'2345, AccessType::kExecute, d);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x4'0001'2345);
+  CHECK(r.page_shift == 21);
+  // GPA beyond 41 bits: guest-page fault, iotval2 = GPA[63:2], no reads.
+  const uint64_t reads = mem.reads;
+  r = w.translate(ctx, 0x200'0000'1007ull, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  CHECK(r.iotval2 == 0x200'0000'1004ull);
+  CHECK(r.why.find("bits 63:41 must be 0") != std::string::npos);
+  CHECK(mem.reads == reads);
+  // Unmapped GPA.
+  r = w.translate(ctx, 0x5000'0003, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWriteGuestPageFault);
+  CHECK(r.iotval2 == 0x5000'0000);
+}
+
+TEST_CASE("Sv48x4 and Sv57x4 G-stage 4 KiB mappings") {
+  for (unsigned levels : {4u, 5u}) {
+    FakeMemory mem;
+    PageAllocator pages(0x8000'0000);
+    PageTableBuilder g(mem, pages, levels, true);
+    const uint64_t gpa = levels == 4 ? 0x3'f123'4567'8abcull : 0x7ff'1234'5678'9abcull;
+    g.map(gpa, 0x5'0000'0000, 0, kRw);
+    PageTableWalker w(mem, IommuFeatures::rv64_full());
+    auto ctx = second_stage_ctx(levels == 4 ? iohgatp_mode::kSv48x4 : iohgatp_mode::kSv57x4,
+                                g.root_ppn());
+    sc_time d = sc_core::SC_ZERO_TIME;
+    WalkResult r = w.translate(ctx, gpa, AccessType::kRead, false, d);
+    INFO(levels << ": " << r.why);
+    REQUIRE(r.ok());
+    CHECK(r.spa == 0x5'0000'0abcull);
+    CHECK(r.second_stage_levels == levels);
+    const unsigned width = levels == 4 ? 50 : 59;
+    r = w.translate(ctx, 1ull << width, AccessType::kRead, false, d);
+    CHECK(r.cause == cause::kReadGuestPageFault);
+  }
+}
+
+TEST_CASE("G-stage permission failures give 20, 21, 23 with iotval2") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder g(mem, pages, 3, true);
+  g.map(0x1000, 0x10'0000, 0, kRo);
+  g.map(0x2000, 0x20'0000, 0, kRw);
+  g.map(0x3000, 0x30'0000, 0, kRwx & ~pte::kU);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = second_stage_ctx(iohgatp_mode::kSv39x4, g.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1ffe, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWriteGuestPageFault);
+  CHECK(r.iotval2 == 0x1ffc);
+  CHECK(r.why.find("W=0: the page is not writable (write)") != std::string::npos);
+  r = w.translate(ctx, 0x2010, AccessType::kExecute, false, d);
+  CHECK(r.cause == cause::kInstructionGuestPageFault);
+  CHECK(r.iotval2 == 0x2010);
+  r = w.translate(ctx, 0x3000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  CHECK(r.why.find("U=0; second-stage leaf PTEs must have U=1") != std::string::npos);
+  // Privilege does not matter to the second stage.
+  CHECK(w.translate(ctx, 0x2000, AccessType::kRead, true, d).ok());
+}
+
+TEST_CASE("G-stage A/D: guest-page fault when GADE=0, atomic update when GADE=1") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder g(mem, pages, 3, true);
+  const uint64_t leaf = g.map(0x1000, 0x10'0000, 0, pte::kR | pte::kW | pte::kU);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = second_stage_ctx(iohgatp_mode::kSv39x4, g.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  CHECK(r.why.find("A=0 and hardware A/D update disabled (GADE=0)") != std::string::npos);
+  ctx.gade = true;
+  r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  REQUIRE(r.ok());
+  CHECK((mem.peek(leaf) & (pte::kA | pte::kD)) == (pte::kA | pte::kD));
+  CHECK(r.dirty);
+  CHECK(mem.cas == 1);
+}
+
+TEST_CASE("Bus error on a G-stage table read gives an access fault") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder g(mem, pages, 3, true);
+  g.map(0x1000, 0x10'0000, 0, kRw);
+  mem.add_fault_range(g.root(), 4 * kPageSize);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = second_stage_ctx(iohgatp_mode::kSv39x4, g.root_ppn());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWriteAccessFault);
+  CHECK(r.iotval2 == 0);
+  CHECK(r.why.find("second-stage level-2 PTE") != std::string::npos);
+}
+
+// ---------------------------------------------------------------------------
+// Nested: Sv39 over Sv39x4
+
+namespace {
+
+// A guest with 2 MiB of page-table memory at GPA 0x4000_0000 (mapped by one
+// 2 MiB second-stage page to SPA 0x1_4000_0000) and one data page: IOVA
+// 0x10_0000 -> GPA 0x5000_0000 -> SPA 0x2_0000_0000.
+struct NestedGuest {
+  static constexpr uint64_t kHostOffset = 0x1'0000'0000;
+  static constexpr uint64_t kIova = 0x10'0000;
+  static constexpr uint64_t kDataGpa = 0x5000'0000;
+  static constexpr uint64_t kDataSpa = 0x2'0000'0000;
+
+  explicit NestedGuest(FakeMemory& m, uint64_t table_region_flags = kRw)
+      : mem(m),
+        g(mem, host_pages, 3, true),
+        s1(mem, guest_pages, 3, false, [](uint64_t gpa) { return gpa + kHostOffset; }) {
+    region_leaf = g.map(0x4000'0000, 0x4000'0000 + kHostOffset, 1, table_region_flags);
+    s1_leaf = s1.map(kIova, kDataGpa, 0, kRw);
+    data_leaf = g.map(kDataGpa, kDataSpa, 0, kRw);
+  }
+  TranslationContext ctx() const {
+    TranslationContext c;
+    c.iosatp_mode = iosatp_mode::kSv39;
+    c.iosatp_ppn = s1.root_ppn();
+    c.pscid = 0x42;
+    c.iohgatp_mode = iohgatp_mode::kSv39x4;
+    c.iohgatp_ppn = g.root_ppn();
+    c.gscid = 0x9;
+    return c;
+  }
+
+  FakeMemory& mem;
+  PageAllocator host_pages{0x8000'0000};
+  PageAllocator guest_pages{0x4000'0000};
+  PageTableBuilder g;
+  PageTableBuilder s1;
+  uint64_t region_leaf = 0, s1_leaf = 0, data_leaf = 0;
+};
+
+}  // namespace
+
+TEST_CASE("Nested translation walks every first-stage PTE address through the second stage") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(guest.ctx(), NestedGuest::kIova + 0x123, AccessType::kWrite, false, d);
+  INFO(r.why << describe(r.trace));
+  REQUIRE(r.ok());
+  CHECK(r.gpa == NestedGuest::kDataGpa + 0x123);
+  CHECK(r.spa == NestedGuest::kDataSpa + 0x123);
+  CHECK(r.page_shift == 12);
+  CHECK(r.first_stage_levels == 3);
+  // Three first-stage PTE GPAs, each through a 2 MiB second-stage leaf (2
+  // reads), then the data GPA through a 4 KiB leaf (3 reads).
+  CHECK(r.second_stage_levels == 3 * 2 + 3);
+  CHECK(d == 12 * mem.per_access());
+  REQUIRE(r.trace.size() == 12);
+  const WalkTable G = WalkTable::kSecondStage, F = WalkTable::kFirstStage;
+  const WalkTable expect[12] = {G, G, F, G, G, F, G, G, F, G, G, G};
+  for (int k = 0; k < 12; ++k) CHECK(r.trace[k].table == expect[k]);
+  CHECK(r.trace[2].address == guest.s1.root() + NestedGuest::kHostOffset);
+  CHECK(r.gscid == 0x9);
+  CHECK(r.pscid == 0x42);
+  CHECK(r.user);
+  CHECK(r.dirty);
+  CHECK(r.second_stage_shift == 12);
+  CHECK(r.first_stage_shift == 12);
+}
+
+TEST_CASE("Nested: guest-page fault on the final GPA reports iotval2 = GPA[63:2]") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  mem.poke(guest.data_leaf, 0);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(guest.ctx(), NestedGuest::kIova + 0x127, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWriteGuestPageFault);
+  CHECK(r.iotval2 == NestedGuest::kDataGpa + 0x124);
+  CHECK(r.first_stage_levels == 3);
+}
+
+TEST_CASE("Nested: guest-page fault on a first-stage PTE read sets iotval2 bit 0") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  // The guest's page-table memory is not mapped by the second stage.
+  mem.poke(guest.region_leaf, 0);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(guest.ctx(), NestedGuest::kIova, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  CHECK(r.iotval2 == (guest.s1.root() | 1));  // root PTE GPA (VPN[2]=0), implicit read
+  CHECK(r.first_stage_levels == 0);
+  CHECK(r.why.find("first-stage level-2 PTE") != std::string::npos);
+  // Reported with the original access type.
+  r = w.translate(guest.ctx(), NestedGuest::kIova, AccessType::kExecute, false, d);
+  CHECK(r.cause == cause::kInstructionGuestPageFault);
+  CHECK(r.iotval2 == (guest.s1.root() | 1));
+}
+
+TEST_CASE("Nested: first-stage A/D update through a read-only G-stage page sets iotval2 bits 1:0") {
+  FakeMemory mem;
+  NestedGuest guest(mem, kRo);  // guest page tables read-only to the IOMMU
+  const uint64_t leaf_gpa = guest.s1.pte_table_addr(NestedGuest::kIova, 0);
+  mem.poke(guest.s1_leaf, mem.peek(guest.s1_leaf) & ~pte::kA);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  auto ctx = guest.ctx();
+  ctx.sade = true;
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(ctx, NestedGuest::kIova, AccessType::kRead, false, d);
+  CHECK(r.cause == cause::kReadGuestPageFault);
+  CHECK(r.iotval2 == (leaf_gpa | 3));
+  CHECK(r.why.find("A/D update") != std::string::npos);
+  CHECK(mem.cas == 0);
+  // With a writable region the update goes through, at the SPA.
+  mem.poke(guest.region_leaf, mem.peek(guest.region_leaf) | pte::kW | pte::kD);
+  r = w.translate(ctx, NestedGuest::kIova, AccessType::kRead, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(mem.cas == 1);
+  CHECK(mem.peek(guest.s1_leaf) & pte::kA);
+}
+
+TEST_CASE("Nested: bus error in the second-stage walk of a first-stage PTE is an access fault") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  mem.add_fault_range(guest.g.root(), 4 * kPageSize);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(guest.ctx(), NestedGuest::kIova, AccessType::kWrite, false, d);
+  CHECK(r.cause == cause::kWriteAccessFault);
+  CHECK(r.iotval2 == 0);
+}
+
+TEST_CASE("Nested: 2 MiB first-stage page over 4 KiB second-stage pages caches as 4 KiB") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  guest.s1.map(0x4000'0000, 0x6000'0000, 1, kRw);  // IOVA 1 GiB -> GPA 0x6000_0000, 2 MiB
+  guest.g.map(0x6000'5000, 0x3'0000'0000, 0, kRw);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  sc_time d = sc_core::SC_ZERO_TIME;
+  WalkResult r = w.translate(guest.ctx(), 0x4000'5010, AccessType::kRead, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.spa == 0x3'0000'0010);
+  CHECK(r.first_stage_shift == 21);
+  CHECK(r.second_stage_shift == 12);
+  CHECK(r.page_shift == 12);
+}
+
+TEST_CASE("Nested PDT lookup uses the walker's implicit second-stage translation") {
+  FakeMemory mem;
+  NestedGuest guest(mem);
+  PdtBuilder pdt(mem, guest.guest_pages, pdtp_mode::kPd8,
+                 [](uint64_t gpa) { return gpa + NestedGuest::kHostOffset; });
+  const uint64_t pc_gpa = pdt.install(0x21, valid_pc(0x321, iosatp_mode::kSv39,
+                                                     guest.s1.root_ppn()));
+  DeviceContext dc = bare_dc();
+  dc.tc |= dc::tc::kPdtv.make(1);
+  dc.fsc = pdt.fsc();
+  dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+               dc::iohgatp::kPpn.make(guest.g.root_ppn()) | dc::iohgatp::kGscid.make(0x9);
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  ProcessDirectory pd(mem, IommuFeatures::rv64_full());
+  const TranslationContext dc_ctx = TranslationContext::from(dc, nullptr);
+  CHECK(dc_ctx.iosatp_mode == iosatp_mode::kBare);  // PDTV=1 without a PC: first stage Bare
+  sc_time d = sc_core::SC_ZERO_TIME;
+  ProcessContextLookup p = pd.locate(dc, 0x21, AccessType::kRead, w.gpa_translator(dc_ctx), d);
+  INFO(p.why << describe(p.trace));
+  REQUIRE(p.ok());
+  CHECK(p.pc_address == pc_gpa + NestedGuest::kHostOffset);
+  CHECK(p.trace.size() == 2 + 2);  // second-stage root + 2 MiB leaf, then the PC
+  // The PC's first stage then translates the IOVA end to end.
+  const TranslationContext ctx = TranslationContext::from(dc, &p.pc);
+  CHECK(ctx.pscid == 0x321);
+  CHECK(ctx.gscid == 0x9);
+  WalkResult r = w.translate(ctx, NestedGuest::kIova, AccessType::kRead, false, d);
+  INFO(r.why);
+  REQUIRE(r.ok());
+  CHECK(r.spa == NestedGuest::kDataSpa);
+  // Unmap the guest's table memory: the PDT read faults with iotval2 bit 0.
+  mem.poke(guest.region_leaf, 0);
+  p = pd.locate(dc, 0x21, AccessType::kWrite, w.gpa_translator(dc_ctx), d);
+  CHECK(p.cause == cause::kWriteGuestPageFault);
+  CHECK(p.iotval2 == (pc_gpa | 1));
 }
