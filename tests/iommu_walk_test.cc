@@ -2,7 +2,6 @@
 // second-stage page-table walks, against a fake memory whose tables are
 // built the way a guest driver would build them.
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <map>
 #include <unordered_map>
@@ -116,9 +115,9 @@ class DdtBuilder {
       a = nonleaf::kPpn.get(v) << kPageShift;
     }
     uint64_t dc_addr = a + DeviceDirectory::ddi(device_id, 0, ext_) * (ext_ ? 64ull : 32ull);
-    uint64_t dw[8] = {dc.tc,     dc.iohgatp,       dc.ta,
-                      dc.fsc,    dc.msiptp,        dc.msi_addr_mask,
-                      dc.msi_addr_pattern, dc.reserved};
+    uint64_t dw[8] = {
+        dc.tc,      dc.iohgatp, dc.ta, dc.fsc, dc.msiptp, dc.msi_addr_mask, dc.msi_addr_pattern,
+        dc.reserved};
     for (unsigned k = 0; k < (ext_ ? 8u : 4u); ++k) mem_.poke(dc_addr + 8 * k, dw[k]);
     return dc_addr;
   }
@@ -146,9 +145,13 @@ class DdtBuilder {
 // the fake memory holds it (identity when the second stage is Bare).
 class PdtBuilder {
  public:
-  PdtBuilder(FakeMemory& mem, PageAllocator& guest_pages, unsigned pdtp_mode,
-             std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
-      : mem_(mem), pages_(guest_pages), mode_(pdtp_mode), to_spa_(std::move(to_spa)),
+  PdtBuilder(
+      FakeMemory& mem, PageAllocator& guest_pages, unsigned pdtp_mode,
+      std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
+      : mem_(mem),
+        pages_(guest_pages),
+        mode_(pdtp_mode),
+        to_spa_(std::move(to_spa)),
         root_(pages_.alloc()) {}
 
   uint64_t root_ppn() const { return root_ >> kPageShift; }
@@ -202,9 +205,14 @@ ProcessContext valid_pc(uint32_t pscid, unsigned mode = iosatp_mode::kSv39, uint
 // (identity unless the tables live in guest physical memory).
 class PageTableBuilder {
  public:
-  PageTableBuilder(FakeMemory& mem, PageAllocator& pages, unsigned levels, bool x4,
-                   std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
-      : mem_(mem), pages_(pages), levels_(levels), x4_(x4), to_spa_(std::move(to_spa)),
+  PageTableBuilder(
+      FakeMemory& mem, PageAllocator& pages, unsigned levels, bool x4,
+      std::function<uint64_t(uint64_t)> to_spa = [](uint64_t a) { return a; })
+      : mem_(mem),
+        pages_(pages),
+        levels_(levels),
+        x4_(x4),
+        to_spa_(std::move(to_spa)),
         root_(x4 ? pages.alloc(4 * kPageSize, 4 * kPageSize) : pages.alloc()) {}
 
   uint64_t root() const { return root_; }
@@ -383,8 +391,7 @@ TEST_CASE("DDT: device_id wider than the DDT depth gives cause 260 without memor
   // 2LVL base: 16 bits; extended: 15 bits.
   CHECK(base.locate(ddtp::kMode2Lvl, 0x80000, 0x10000, d).cause ==
         cause::kTransactionTypeDisallowed);
-  CHECK(ext.locate(ddtp::kMode2Lvl, 0x80000, 0x8000, d).cause ==
-        cause::kTransactionTypeDisallowed);
+  CHECK(ext.locate(ddtp::kMode2Lvl, 0x80000, 0x8000, d).cause == cause::kTransactionTypeDisallowed);
   CHECK(DeviceDirectory::device_id_fits(ddtp::kMode2Lvl, false, 0xffff));
   CHECK(DeviceDirectory::device_id_fits(ddtp::kMode3Lvl, false, 0xffffff));
   CHECK_FALSE(DeviceDirectory::device_id_fits(ddtp::kMode3Lvl, true, 0x1000000));
@@ -476,47 +483,51 @@ TEST_CASE("DDT: each device-context misconfiguration rule gives cause 259") {
       {"ta RCID without QOSID", [](DeviceContext& d) { d.ta |= ta::kRcid.make(1); }, full},
       {"fsc reserved bit 50", [](DeviceContext& d) { d.fsc |= 1ull << 50; }, full},
       {"EN_ATS without capability", [](DeviceContext& d) { d.tc |= tc::kEnAts.make(1); }, no_ats},
-      {"T2GPA without EN_ATS", [g39](DeviceContext& d) {
+      {"T2GPA without EN_ATS",
+       [g39](DeviceContext& d) {
          d.tc |= tc::kT2gpa.make(1);
          d.iohgatp = g39;
-       }, full},
+       },
+       full},
       {"EN_PRI without EN_ATS", [](DeviceContext& d) { d.tc |= tc::kEnPri.make(1); }, full},
-      {"PRPR without EN_PRI", [](DeviceContext& d) {
-         d.tc |= tc::kEnAts.make(1) | tc::kPrpr.make(1);
-       }, full},
-      {"T2GPA with iohgatp Bare", [](DeviceContext& d) {
-         d.tc |= tc::kEnAts.make(1) | tc::kT2gpa.make(1);
-       }, full},
-      {"pdtp.MODE reserved", [](DeviceContext& d) {
+      {"PRPR without EN_PRI",
+       [](DeviceContext& d) { d.tc |= tc::kEnAts.make(1) | tc::kPrpr.make(1); }, full},
+      {"T2GPA with iohgatp Bare",
+       [](DeviceContext& d) { d.tc |= tc::kEnAts.make(1) | tc::kT2gpa.make(1); }, full},
+      {"pdtp.MODE reserved",
+       [](DeviceContext& d) {
          d.tc |= tc::kPdtv.make(1);
          d.fsc = fsc::kMode.make(4);
-       }, full},
-      {"pdtp.MODE PD20 unsupported", [](DeviceContext& d) {
+       },
+       full},
+      {"pdtp.MODE PD20 unsupported",
+       [](DeviceContext& d) {
          d.tc |= tc::kPdtv.make(1);
          d.fsc = fsc::kMode.make(pdtp_mode::kPd20);
-       }, no_pd20},
+       },
+       no_pd20},
       {"iosatp.MODE reserved", [](DeviceContext& d) { d.fsc = fsc::kMode.make(5); }, full},
-      {"iosatp.MODE Sv57 unsupported", [](DeviceContext& d) {
-         d.fsc = fsc::kMode.make(iosatp_mode::kSv57);
-       }, no_sv57},
+      {"iosatp.MODE Sv57 unsupported",
+       [](DeviceContext& d) { d.fsc = fsc::kMode.make(iosatp_mode::kSv57); }, no_sv57},
       {"DPE without PDTV", [](DeviceContext& d) { d.tc |= tc::kDpe.make(1); }, full},
-      {"iohgatp.MODE reserved", [](DeviceContext& d) { d.iohgatp = iohgatp::kMode.make(3); },
-       full},
-      {"iohgatp.MODE Sv57x4 unsupported", [](DeviceContext& d) {
-         d.iohgatp = iohgatp::kMode.make(iohgatp_mode::kSv57x4);
-       }, no_sv57},
-      {"msiptp.MODE reserved", [g39](DeviceContext& d) {
+      {"iohgatp.MODE reserved", [](DeviceContext& d) { d.iohgatp = iohgatp::kMode.make(3); }, full},
+      {"iohgatp.MODE Sv57x4 unsupported",
+       [](DeviceContext& d) { d.iohgatp = iohgatp::kMode.make(iohgatp_mode::kSv57x4); }, no_sv57},
+      {"msiptp.MODE reserved",
+       [g39](DeviceContext& d) {
          d.iohgatp = g39;
          d.msiptp = msiptp::kMode.make(2);
-       }, full},
-      {"msiptp Flat with iohgatp Bare", [](DeviceContext& d) {
-         d.msiptp = msiptp::kMode.make(msiptp::kModeFlat);
-       }, full},
+       },
+       full},
+      {"msiptp Flat with iohgatp Bare",
+       [](DeviceContext& d) { d.msiptp = msiptp::kMode.make(msiptp::kModeFlat); }, full},
       {"msi_addr_mask reserved", [](DeviceContext& d) { d.msi_addr_mask = 1ull << 60; }, full},
       {"reserved 8th doubleword", [](DeviceContext& d) { d.reserved = 1; }, full},
-      {"iohgatp root not 16K aligned", [](DeviceContext& d) {
+      {"iohgatp root not 16K aligned",
+       [](DeviceContext& d) {
          d.iohgatp = iohgatp::kMode.make(iohgatp_mode::kSv39x4) | iohgatp::kPpn.make(0x80001);
-       }, full},
+       },
+       full},
       {"SADE without AMO_HWAD", [](DeviceContext& d) { d.tc |= tc::kSade.make(1); }, no_hwad},
       {"GADE without AMO_HWAD", [](DeviceContext& d) { d.tc |= tc::kGade.make(1); }, no_hwad},
       {"SBE != fctl.BE without END", [](DeviceContext& d) { d.tc |= tc::kSbe.make(1); }, full},
@@ -761,8 +772,7 @@ TEST_CASE("PDT nested: entry GPAs go through the GpaTranslator, faults map to 21
   CHECK(r.iotval2 == 0);
 
   // No translator for a nested DC is a wiring error, not a crash.
-  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause ==
-        cause::kInternalDatapathError);
+  CHECK(dir.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kInternalDatapathError);
 }
 
 // ---------------------------------------------------------------------------
@@ -790,8 +800,8 @@ void check_first_stage_mapping(const MapCase& c) {
   pt.map(iova, pa, c.leaf_level, kRw);
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   sc_time delay = sc_core::SC_ZERO_TIME;
-  WalkResult r = w.translate(first_stage_ctx(c.mode, pt.root_ppn()), iova, AccessType::kWrite,
-                             false, delay);
+  WalkResult r =
+      w.translate(first_stage_ctx(c.mode, pt.root_ppn()), iova, AccessType::kWrite, false, delay);
   INFO(r.why << describe(r.trace));
   REQUIRE(r.ok());
   CHECK(r.spa == (pa | (iova & (size - 1))));
@@ -865,16 +875,16 @@ TEST_CASE("Svnapot 64 KiB page: N=1, PPN[3:0]=1000") {
   }
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   sc_time d = sc_core::SC_ZERO_TIME;
-  WalkResult r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()),
-                             base_iova + 0x5abc, AccessType::kRead, false, d);
+  WalkResult r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()), base_iova + 0x5abc,
+                             AccessType::kRead, false, d);
   INFO(r.why);
   REQUIRE(r.ok());
   CHECK(r.spa == 0x9000'5abc);
   CHECK(r.page_shift == 16);
   // N=1 with another PPN[3:0] is reserved.
   pt.set_raw(base_iova, 0, pte::kV | kRw | pte::kN | pte::kPpn.make((0x9000'0000 >> 12) | 0x4));
-  r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()), base_iova,
-                  AccessType::kRead, false, d);
+  r = w.translate(first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn()), base_iova, AccessType::kRead,
+                  false, d);
   CHECK(r.cause == cause::kReadPageFault);
   CHECK(r.why.find("1000b") != std::string::npos);
 }
@@ -916,8 +926,10 @@ TEST_CASE("Misaligned superpage gives a page fault") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
   PageTableBuilder pt(mem, pages, 3, false);
-  pt.set_raw(0x4000'0000, 1, pte::kV | kRw | pte::kPpn.make(0x9000'1000 >> 12));  // 2 MiB leaf, 4K aligned PPN
-  pt.set_raw(0x8000'0000, 2, pte::kV | kRw | pte::kPpn.make(0x4020'0000 >> 12));  // 1 GiB leaf, 2M aligned PPN
+  pt.set_raw(0x4000'0000, 1,
+             pte::kV | kRw | pte::kPpn.make(0x9000'1000 >> 12));  // 2 MiB leaf, 4K aligned PPN
+  pt.set_raw(0x8000'0000, 2,
+             pte::kV | kRw | pte::kPpn.make(0x4020'0000 >> 12));  // 1 GiB leaf, 2M aligned PPN
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
   sc_time d = sc_core::SC_ZERO_TIME;
@@ -964,8 +976,8 @@ TEST_CASE("U bit against privilege and PC.ta.SUM") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
   PageTableBuilder pt(mem, pages, 3, false);
-  pt.map(0x1000, 0x10'0000, 0, kRwx);                           // user page
-  pt.map(0x2000, 0x20'0000, 0, kRwx & ~pte::kU);                // supervisor page
+  pt.map(0x1000, 0x10'0000, 0, kRwx);             // user page
+  pt.map(0x2000, 0x20'0000, 0, kRwx & ~pte::kU);  // supervisor page
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
   sc_time d = sc_core::SC_ZERO_TIME;
@@ -1005,8 +1017,7 @@ TEST_CASE("First-stage A/D: fault when SADE=0, atomic update when SADE=1") {
   CHECK(w.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());
   r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
   CHECK(r.cause == cause::kWritePageFault);
-  CHECK(r.why.find("PTE.D clear on a write and A/D update disabled (SADE=0)") !=
-        std::string::npos);
+  CHECK(r.why.find("PTE.D clear on a write and A/D update disabled (SADE=0)") != std::string::npos);
   CHECK(mem.cas == 0);
 
   ctx.sade = true;
@@ -1018,7 +1029,7 @@ TEST_CASE("First-stage A/D: fault when SADE=0, atomic update when SADE=1") {
   CHECK((mem.peek(leaf) & (pte::kA | pte::kD)) == pte::kA);  // a read sets only A
   CHECK_FALSE(r.dirty);
   CHECK_FALSE(r.allows(AccessType::kWrite, false, false));  // cached entry must re-walk for D
-  CHECK(d == 4 * mem.per_access());  // 3 reads + 1 CAS
+  CHECK(d == 4 * mem.per_access());                         // 3 reads + 1 CAS
   r = w.translate(ctx, 0x1000, AccessType::kWrite, false, d);
   REQUIRE(r.ok());
   CHECK(mem.cas == 2);
@@ -1224,8 +1235,8 @@ TEST_CASE("Sv48x4 and Sv57x4 G-stage 4 KiB mappings") {
     const uint64_t gpa = levels == 4 ? 0x3'f123'4567'8abcull : 0x7ff'1234'5678'9abcull;
     g.map(gpa, 0x5'0000'0000, 0, kRw);
     PageTableWalker w(mem, IommuFeatures::rv64_full());
-    auto ctx = second_stage_ctx(levels == 4 ? iohgatp_mode::kSv48x4 : iohgatp_mode::kSv57x4,
-                                g.root_ppn());
+    auto ctx =
+        second_stage_ctx(levels == 4 ? iohgatp_mode::kSv48x4 : iohgatp_mode::kSv57x4, g.root_ppn());
     sc_time d = sc_core::SC_ZERO_TIME;
     WalkResult r = w.translate(ctx, gpa, AccessType::kRead, false, d);
     INFO(levels << ": " << r.why);
@@ -1453,8 +1464,8 @@ TEST_CASE("Nested PDT lookup uses the walker's implicit second-stage translation
   NestedGuest guest(mem);
   PdtBuilder pdt(mem, guest.guest_pages, pdtp_mode::kPd8,
                  [](uint64_t gpa) { return gpa + NestedGuest::kHostOffset; });
-  const uint64_t pc_gpa = pdt.install(0x21, valid_pc(0x321, iosatp_mode::kSv39,
-                                                     guest.s1.root_ppn()));
+  const uint64_t pc_gpa =
+      pdt.install(0x21, valid_pc(0x321, iosatp_mode::kSv39, guest.s1.root_ppn()));
   DeviceContext dc = bare_dc();
   dc.tc |= dc::tc::kPdtv.make(1);
   dc.fsc = pdt.fsc();
@@ -1483,4 +1494,51 @@ TEST_CASE("Nested PDT lookup uses the walker's implicit second-stage translation
   p = pd.locate(dc, 0x21, AccessType::kWrite, w.gpa_translator(dc_ctx), d);
   CHECK(p.cause == cause::kWriteGuestPageFault);
   CHECK(p.iotval2 == (pc_gpa | 1));
+}
+
+// ---------------------------------------------------------------------------
+// Statistics
+
+namespace {
+
+struct RecordingVisitor : vp::common::StatsVisitor {
+  std::vector<std::string> groups;
+  std::map<std::string, double> values;
+  void begin_group(const std::string& name) override { groups.push_back(name); }
+  void end_group() override { groups.pop_back(); }
+  void value(const std::string& name, double v, const std::string&) override {
+    std::string key;
+    for (auto& g : groups) key += g + ".";
+    values[key + name] = v;
+  }
+  void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
+};
+
+}  // namespace
+
+TEST_CASE("Walkers report walks, entries read, A/D updates and faults") {
+  FakeMemory mem;
+  PageAllocator pages(0x8000'0000);
+  PageTableBuilder pt(mem, pages, 3, false);
+  pt.map(0x1000, 0x10'0000, 0, pte::kR | pte::kU);
+  DdtBuilder ddt(mem, pages, ddtp::kMode2Lvl, false);
+  ddt.install(0x101, bare_dc());
+  PageTableWalker w(mem, IommuFeatures::rv64_full());
+  DeviceDirectory dir(mem, IommuFeatures::rv64_full());
+  auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
+  ctx.sade = true;
+  sc_time d = sc_core::SC_ZERO_TIME;
+  REQUIRE(w.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());
+  CHECK(w.translate(ctx, 0x1000, AccessType::kWrite, false, d).cause == cause::kWritePageFault);
+  REQUIRE(dir.locate(ddt.mode(), ddt.root_ppn(), 0x101, d).ok());
+  RecordingVisitor v;
+  w.report_stats(v);
+  dir.report_stats(v);
+  CHECK(v.values["page_table_walker.walks"] == 2);
+  CHECK(v.values["page_table_walker.pte_reads"] == 6);
+  CHECK(v.values["page_table_walker.ad_updates"] == 1);
+  CHECK(v.values["page_table_walker.faults"] == 1);
+  CHECK(v.values["ddt_walker.walks"] == 1);
+  CHECK(v.values["ddt_walker.entries_read"] == 5);
+  CHECK(v.values["ddt_walker.faults"] == 0);
 }

@@ -9,12 +9,18 @@ namespace {
 
 const char* ddtp_mode_name(unsigned mode) {
   switch (mode) {
-    case ddtp::kModeOff: return "Off";
-    case ddtp::kModeBare: return "Bare";
-    case ddtp::kMode1Lvl: return "1LVL";
-    case ddtp::kMode2Lvl: return "2LVL";
-    case ddtp::kMode3Lvl: return "3LVL";
-    default: return "reserved";
+    case ddtp::kModeOff:
+      return "Off";
+    case ddtp::kModeBare:
+      return "Bare";
+    case ddtp::kMode1Lvl:
+      return "1LVL";
+    case ddtp::kMode2Lvl:
+      return "2LVL";
+    case ddtp::kMode3Lvl:
+      return "3LVL";
+    default:
+      return "reserved";
   }
 }
 
@@ -32,10 +38,14 @@ unsigned mgpaw(const IommuFeatures& f) {
 
 unsigned DeviceDirectory::levels(unsigned ddtp_mode) {
   switch (ddtp_mode) {
-    case ddtp::kMode1Lvl: return 1;
-    case ddtp::kMode2Lvl: return 2;
-    case ddtp::kMode3Lvl: return 3;
-    default: return 0;
+    case ddtp::kMode1Lvl:
+      return 1;
+    case ddtp::kMode2Lvl:
+      return 2;
+    case ddtp::kMode3Lvl:
+      return 3;
+    default:
+      return 0;
   }
 }
 
@@ -74,8 +84,9 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
   }
   const unsigned n = levels(ddtp_mode);
   if (n == 0) {
-    return fail(r, ddtp_mode == ddtp::kModeBare ? cause::kTransactionTypeDisallowed
-                                                : cause::kAllInboundDisallowed,
+    return fail(r,
+                ddtp_mode == ddtp::kModeBare ? cause::kTransactionTypeDisallowed
+                                             : cause::kAllInboundDisallowed,
                 strprintf("ddtp.iommu_mode is %s: there is no device directory to walk",
                           ddtp_mode_name(ddtp_mode)));
   }
@@ -104,8 +115,8 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
     r.trace.push_back({WalkTable::kDdt, i, entry_addr, ddte});
     if (!nonleaf::kV.test(ddte)) {
       return fail(r, cause::kDdtNotValid,
-                  strprintf("level-%d DDT entry at 0x%" PRIx64 " for device_id 0x%x has V=0",
-                            i, entry_addr, device_id));
+                  strprintf("level-%d DDT entry at 0x%" PRIx64 " for device_id 0x%x has V=0", i,
+                            entry_addr, device_id));
     }
     if (ddte & nonleaf::kReservedMask) {
       return fail(r, cause::kDdtMisconfigured,
@@ -124,9 +135,9 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
   const unsigned count = size / 8;
   entries_read_ += count;
   if (!memory_.read_block(dc_addr, raw, count, delay)) {
-    return fail(r, cause::kDdtLoadAccessFault,
-                strprintf("reading the device context at 0x%" PRIx64 " failed (bus error)",
-                          dc_addr));
+    return fail(
+        r, cause::kDdtLoadAccessFault,
+        strprintf("reading the device context at 0x%" PRIx64 " failed (bus error)", dc_addr));
   }
   uint64_t dw[8] = {};
   for (unsigned k = 0; k < count; ++k) {
@@ -147,22 +158,21 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
   // Step 9.
   if (!dc.valid()) {
     return fail(r, cause::kDdtNotValid,
-                strprintf("device context at 0x%" PRIx64 " for device_id 0x%x has tc.V=0",
-                          dc_addr, device_id));
+                strprintf("device context at 0x%" PRIx64 " for device_id 0x%x has tc.V=0", dc_addr,
+                          device_id));
   }
   // Step 10.
   std::string bad = check_device_context(dc, features_);
   if (!bad.empty()) {
-    return fail(r, cause::kDdtMisconfigured,
-                strprintf("device context at 0x%" PRIx64 " for device_id 0x%x: ", dc_addr,
-                          device_id) +
-                    bad);
+    return fail(
+        r, cause::kDdtMisconfigured,
+        strprintf("device context at 0x%" PRIx64 " for device_id 0x%x: ", dc_addr, device_id) +
+            bad);
   }
   return r;
 }
 
-std::string DeviceDirectory::check_device_context(const DeviceContext& dc,
-                                                  const IommuFeatures& f) {
+std::string DeviceDirectory::check_device_context(const DeviceContext& dc, const IommuFeatures& f) {
   using namespace capabilities;
   // Rule 1: reserved bits and encodings (checked per field, with the
   // encodings themselves in the rules below).
@@ -198,8 +208,7 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc,
                     (m == pdtp_mode::kPd17 && f.has(kPd17)) ||
                     (m == pdtp_mode::kPd20 && f.has(kPd20));
     if (!ok) {
-      return strprintf("tc.PDTV=1 and pdtp.MODE=%u is reserved or not supported by this IOMMU",
-                       m);
+      return strprintf("tc.PDTV=1 and pdtp.MODE=%u is reserved or not supported by this IOMMU", m);
     }
   } else {
     const unsigned m = dc.fsc_mode();
@@ -207,9 +216,10 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc,
                     (m == iosatp_mode::kSv48 && f.has(kSv48)) ||
                     (m == iosatp_mode::kSv57 && f.has(kSv57));
     if (!ok) {
-      return strprintf("iosatp.MODE=%u is reserved or not supported by this IOMMU "
-                       "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
-                       m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
+      return strprintf(
+          "iosatp.MODE=%u is reserved or not supported by this IOMMU "
+          "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
+          m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
     }
     if (dc.dpe()) return "tc.DPE is set but tc.PDTV is 0 (DPE is reserved without a PDT)";
   }
@@ -221,9 +231,10 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc,
                     (m == iohgatp_mode::kSv48x4 && f.has(kSv48x4)) ||
                     (m == iohgatp_mode::kSv57x4 && f.has(kSv57x4));
     if (!ok) {
-      return strprintf("iohgatp.MODE=%u is reserved or not supported by this IOMMU "
-                       "(capabilities Sv39x4=%d Sv48x4=%d Sv57x4=%d)",
-                       m, f.has(kSv39x4), f.has(kSv48x4), f.has(kSv57x4));
+      return strprintf(
+          "iohgatp.MODE=%u is reserved or not supported by this IOMMU "
+          "(capabilities Sv39x4=%d Sv48x4=%d Sv57x4=%d)",
+          m, f.has(kSv39x4), f.has(kSv48x4), f.has(kSv57x4));
     }
   }
   // Rule 16 and the MSI fields' reserved bits (extended format only).
@@ -268,6 +279,14 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc,
   // Rule 20: fctl.GXL is 0 and read-only in this RV64 model, so SXL must be 0.
   if (dc.sxl()) return "tc.SXL=1 (RV32 first stage) is not supported: fctl.GXL is 0 and read-only";
   return std::string();
+}
+
+void DeviceDirectory::report_stats(vp::common::StatsVisitor& v) const {
+  v.begin_group("ddt_walker");
+  v.value("walks", double(walks_));
+  v.value("entries_read", double(entries_read_), "doublewords");
+  v.value("faults", double(faults_));
+  v.end_group();
 }
 
 }  // namespace vp::iommu

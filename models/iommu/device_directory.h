@@ -13,9 +13,9 @@
 
 #include <cstdint>
 #include <string>
-
 #include <systemc>
 
+#include "models/common/statistics.h"
 #include "models/iommu/iommu_features.h"
 #include "models/iommu/riscv_iommu_bits.h"
 #include "models/iommu/walk_memory.h"
@@ -98,6 +98,7 @@ class DeviceDirectory {
   uint64_t walks() const { return walks_; }
   uint64_t entries_read() const { return entries_read_; }
   uint64_t faults() const { return faults_; }
+  void report_stats(vp::common::StatsVisitor& v) const;
 
  private:
   uint64_t to_cpu(uint64_t v) const { return features_.big_endian() ? __builtin_bswap64(v) : v; }

@@ -32,9 +32,8 @@ struct IommuFeatures {
     IommuFeatures f;
     f.capabilities = kVersion.make(0x10) | kSv39.make(1) | kSv48.make(1) | kSv57.make(1) |
                      kSvpbmt.make(1) | kSv39x4.make(1) | kSv48x4.make(1) | kSv57x4.make(1) |
-                     kMsiFlat.make(msi_flat) | kAmoHwad.make(1) | kAts.make(1) |
-                     kT2gpa.make(1) | kPas.make(56) | kPd8.make(1) | kPd17.make(1) |
-                     kPd20.make(1);
+                     kMsiFlat.make(msi_flat) | kAmoHwad.make(1) | kAts.make(1) | kT2gpa.make(1) |
+                     kPas.make(56) | kPd8.make(1) | kPd17.make(1) | kPd20.make(1);
     return f;
   }
 };

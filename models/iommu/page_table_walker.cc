@@ -28,23 +28,51 @@ namespace {
 
 bool first_stage_scheme(unsigned mode, unsigned* levels, unsigned* va_bits, const char** name) {
   switch (mode) {
-    case iosatp_mode::kSv39: *levels = 3; *va_bits = 39; *name = "Sv39"; return true;
-    case iosatp_mode::kSv48: *levels = 4; *va_bits = 48; *name = "Sv48"; return true;
-    case iosatp_mode::kSv57: *levels = 5; *va_bits = 57; *name = "Sv57"; return true;
-    default: return false;
+    case iosatp_mode::kSv39:
+      *levels = 3;
+      *va_bits = 39;
+      *name = "Sv39";
+      return true;
+    case iosatp_mode::kSv48:
+      *levels = 4;
+      *va_bits = 48;
+      *name = "Sv48";
+      return true;
+    case iosatp_mode::kSv57:
+      *levels = 5;
+      *va_bits = 57;
+      *name = "Sv57";
+      return true;
+    default:
+      return false;
   }
 }
 
 bool second_stage_scheme(unsigned mode, unsigned* levels, unsigned* va_bits, const char** name) {
   switch (mode) {
-    case iohgatp_mode::kSv39x4: *levels = 3; *va_bits = 41; *name = "Sv39x4"; return true;
-    case iohgatp_mode::kSv48x4: *levels = 4; *va_bits = 50; *name = "Sv48x4"; return true;
-    case iohgatp_mode::kSv57x4: *levels = 5; *va_bits = 59; *name = "Sv57x4"; return true;
-    default: return false;
+    case iohgatp_mode::kSv39x4:
+      *levels = 3;
+      *va_bits = 41;
+      *name = "Sv39x4";
+      return true;
+    case iohgatp_mode::kSv48x4:
+      *levels = 4;
+      *va_bits = 50;
+      *name = "Sv48x4";
+      return true;
+    case iohgatp_mode::kSv57x4:
+      *levels = 5;
+      *va_bits = 59;
+      *name = "Sv57x4";
+      return true;
+    default:
+      return false;
   }
 }
 
-bool is_leaf(uint64_t pte) { return (pte & (pte::kR | pte::kX)) != 0; }
+bool is_leaf(uint64_t pte) {
+  return (pte & (pte::kR | pte::kX)) != 0;
+}
 
 // Output address of a leaf at `shift`: page frame from the PTE, offset from `in`.
 uint64_t leaf_address(uint64_t pte, unsigned shift, uint64_t in) {
@@ -144,7 +172,8 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
   }
   if (pbmt == pte::kPbmtReserved) return "PBMT=3 is a reserved encoding";
   if (p & pte::kN) {
-    if (level != 0) return strprintf("N=1 (Svnapot) in a level-%d leaf; only level 0 allowed", level);
+    if (level != 0)
+      return strprintf("N=1 (Svnapot) in a level-%d leaf; only level 0 allowed", level);
     if ((pte::kPpn.get(p) & 0xf) != pte::kNapot64kPpnBits) {
       return "N=1 with PPN[3:0] != 1000b; only the 64 KiB NAPOT size is defined";
     }
@@ -154,8 +183,7 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
 
 PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationContext& ctx,
                                                             uint64_t gpa, AccessType perm,
-                                                            bool implicit,
-                                                            sc_core::sc_time& delay,
+                                                            bool implicit, sc_core::sc_time& delay,
                                                             WalkTrace* trace, unsigned* levels) {
   using Status = StageOutcome::Status;
   StageOutcome o;
@@ -170,8 +198,8 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
                               : to_string(perm);
   if (gpa >> bits) {
     o.status = Status::kPageFault;
-    o.why = strprintf("GPA 0x%" PRIx64 " is wider than %s allows: bits 63:%u must be 0", gpa,
-                      name, bits);
+    o.why = strprintf("GPA 0x%" PRIx64 " is wider than %s allows: bits 63:%u must be 0", gpa, name,
+                      bits);
     return o;
   }
   const bool be = features_.big_endian();  // second-stage PTEs follow fctl.BE (2.5)
@@ -181,15 +209,15 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
     bool restart = false;
     for (int i = int(n) - 1; i >= 0 && !restart; --i) {
       const unsigned idx_bits = (i == int(n) - 1) ? pte::kVpnBits + 2 : pte::kVpnBits;
-      const uint64_t idx = (gpa >> (kPageShift + pte::kVpnBits * unsigned(i))) &
-                           ((1ull << idx_bits) - 1);
+      const uint64_t idx =
+          (gpa >> (kPageShift + pte::kVpnBits * unsigned(i))) & ((1ull << idx_bits) - 1);
       const uint64_t pte_addr = a + idx * pte::kSize;
       uint64_t p = 0;
       if (levels) ++*levels;
       if (!read_pte(pte_addr, be, &p, delay)) {
         o.status = Status::kAccessFault;
-        o.why = strprintf("bus error reading the second-stage level-%d PTE at 0x%" PRIx64, i,
-                          pte_addr);
+        o.why =
+            strprintf("bus error reading the second-stage level-%d PTE at 0x%" PRIx64, i, pte_addr);
         return o;
       }
       if (trace) trace->push_back({WalkTable::kSecondStage, i, pte_addr, p});
@@ -240,9 +268,8 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
       const bool write = perm == AccessType::kWrite;
       if (!(p & pte::kA) || (write && !(p & pte::kD))) {
         if (!ctx.gade) {
-          leaf_fault(!(p & pte::kA)
-                         ? "A=0 and hardware A/D update disabled (GADE=0)"
-                         : "D=0 on a write and hardware A/D update disabled (GADE=0)");
+          leaf_fault(!(p & pte::kA) ? "A=0 and hardware A/D update disabled (GADE=0)"
+                                    : "D=0 on a write and hardware A/D update disabled (GADE=0)");
           return o;
         }
         const uint64_t desired = p | pte::kA | (write ? pte::kD : 0);
@@ -252,16 +279,15 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
         const uint64_t des_mem = be ? __builtin_bswap64(desired) : desired;
         if (!memory_.cas64(pte_addr, exp_mem, des_mem, &observed, delay)) {
           o.status = Status::kAccessFault;
-          o.why = strprintf("bus error updating A/D in the second-stage PTE at 0x%" PRIx64,
-                            pte_addr);
+          o.why =
+              strprintf("bus error updating A/D in the second-stage PTE at 0x%" PRIx64, pte_addr);
           return o;
         }
         if (observed != exp_mem) {
           if (attempt + 1 >= kMaxAdRetries) {
             o.status = Status::kPageFault;
-            o.why = strprintf("second-stage PTE at 0x%" PRIx64
-                              " kept changing during the A/D update",
-                              pte_addr);
+            o.why = strprintf(
+                "second-stage PTE at 0x%" PRIx64 " kept changing during the A/D update", pte_addr);
             return o;
           }
           restart = true;  // Priv. spec step 8: the PTE changed, walk again
@@ -269,8 +295,7 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
         }
         p = desired;
       }
-      o.shift = (p & pte::kN) ? pte::kNapot64kShift
-                              : kPageShift + pte::kVpnBits * unsigned(i);
+      o.shift = (p & pte::kN) ? pte::kNapot64kShift : kPageShift + pte::kVpnBits * unsigned(i);
       o.pte = p;
       o.pa = leaf_address(p, o.shift, gpa);
       return o;
@@ -284,8 +309,7 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
 
 PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationContext& ctx,
                                                            uint64_t iova, AccessType access,
-                                                           bool privileged,
-                                                           sc_core::sc_time& delay,
+                                                           bool privileged, sc_core::sc_time& delay,
                                                            WalkResult& res) {
   using Status = StageOutcome::Status;
   StageOutcome o;
@@ -300,8 +324,8 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
   const unsigned sh = 64 - bits;
   if (uint64_t(int64_t(iova << sh) >> sh) != iova) {
     o.status = Status::kPageFault;
-    o.why = strprintf("IOVA 0x%" PRIx64 " not canonical for %s: bits 63:%u must equal bit %u",
-                      iova, name, bits - 1, bits - 1);
+    o.why = strprintf("IOVA 0x%" PRIx64 " not canonical for %s: bits 63:%u must equal bit %u", iova,
+                      name, bits - 1, bits - 1);
     return o;
   }
   const bool nested = ctx.iohgatp_mode != iohgatp_mode::kBare;
@@ -314,8 +338,7 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
       return true;
     }
     StageOutcome g = second_stage(ctx, gpa, write ? AccessType::kWrite : AccessType::kRead,
-                                  /*implicit=*/true, delay, &res.trace,
-                                  &res.second_stage_levels);
+                                  /*implicit=*/true, delay, &res.trace, &res.second_stage_levels);
     if (g.status == Status::kOk) {
       *spa = g.pa;
       return true;
@@ -323,9 +346,10 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
     o.status = g.status == Status::kPageFault ? Status::kGuestPageFault : g.status;
     o.iotval2 = (gpa & fault_record::kIotval2GpaMask) | fault_record::kIotval2Implicit |
                 (write ? fault_record::kIotval2ImplicitWrite : 0);
-    o.why = strprintf("second stage faulted on the %s of the first-stage level-%d PTE at GPA "
-                      "0x%" PRIx64 ": ",
-                      write ? "A/D update" : "read", level, gpa) +
+    o.why = strprintf(
+                "second stage faulted on the %s of the first-stage level-%d PTE at GPA "
+                "0x%" PRIx64 ": ",
+                write ? "A/D update" : "read", level, gpa) +
             g.why;
     return false;
   };
@@ -334,8 +358,8 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
     uint64_t a = ctx.iosatp_ppn << kPageShift;
     bool restart = false;
     for (int i = int(n) - 1; i >= 0 && !restart; --i) {
-      const uint64_t idx = (iova >> (kPageShift + pte::kVpnBits * unsigned(i))) &
-                           ((1ull << pte::kVpnBits) - 1);
+      const uint64_t idx =
+          (iova >> (kPageShift + pte::kVpnBits * unsigned(i))) & ((1ull << pte::kVpnBits) - 1);
       const uint64_t pte_gpa = a + idx * pte::kSize;
       uint64_t pte_addr = 0;
       if (!pte_spa(pte_gpa, false, i, &pte_addr)) return o;
@@ -343,8 +367,8 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
       ++res.first_stage_levels;
       if (!read_pte(pte_addr, be, &p, delay)) {
         o.status = Status::kAccessFault;
-        o.why = strprintf("bus error reading the first-stage level-%d PTE at 0x%" PRIx64, i,
-                          pte_addr);
+        o.why =
+            strprintf("bus error reading the first-stage level-%d PTE at 0x%" PRIx64, i, pte_addr);
         return o;
       }
       res.trace.push_back({WalkTable::kFirstStage, i, pte_addr, p});
@@ -383,8 +407,9 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
       const bool u = (p & pte::kU) != 0;
       if (privileged) {
         if (u && access == AccessType::kExecute) {
-          leaf_fault("U=1 page fetched for execute with supervisor privilege "
-                     "(never allowed, whatever SUM)");
+          leaf_fault(
+              "U=1 page fetched for execute with supervisor privilege "
+              "(never allowed, whatever SUM)");
           return o;
         }
         if (u && !ctx.sum) {
@@ -392,8 +417,9 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
           return o;
         }
       } else if (!u) {
-        leaf_fault("U=0 page accessed without supervisor privilege (requests without a "
-                   "PASID or without Privilege Mode Requested are user accesses)");
+        leaf_fault(
+            "U=0 page accessed without supervisor privilege (requests without a "
+            "PASID or without Privilege Mode Requested are user accesses)");
         return o;
       }
       // Step 7: superpage alignment.
@@ -422,16 +448,16 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
         ++ad_updates_;
         if (!memory_.cas64(update_addr, exp_mem, des_mem, &observed, delay)) {
           o.status = Status::kAccessFault;
-          o.why = strprintf("bus error updating A/D in the first-stage PTE at 0x%" PRIx64,
-                            update_addr);
+          o.why =
+              strprintf("bus error updating A/D in the first-stage PTE at 0x%" PRIx64, update_addr);
           return o;
         }
         if (observed != exp_mem) {
           if (attempt + 1 >= kMaxAdRetries) {
             o.status = Status::kPageFault;
-            o.why = strprintf("first-stage PTE at 0x%" PRIx64
-                              " kept changing during the A/D update",
-                              update_addr);
+            o.why =
+                strprintf("first-stage PTE at 0x%" PRIx64 " kept changing during the A/D update",
+                          update_addr);
             return o;
           }
           restart = true;
@@ -439,8 +465,7 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
         }
         p = desired;
       }
-      o.shift = (p & pte::kN) ? pte::kNapot64kShift
-                              : kPageShift + pte::kVpnBits * unsigned(i);
+      o.shift = (p & pte::kN) ? pte::kNapot64kShift : kPageShift + pte::kVpnBits * unsigned(i);
       o.pte = p;
       o.pa = leaf_address(p, o.shift, iova);
       return o;
@@ -462,8 +487,7 @@ WalkResult& PageTableWalker::fail(WalkResult& r, uint32_t c, std::string why) {
 }
 
 WalkResult PageTableWalker::translate(const TranslationContext& ctx, uint64_t iova,
-                                      AccessType access, bool privileged,
-                                      sc_core::sc_time& delay) {
+                                      AccessType access, bool privileged, sc_core::sc_time& delay) {
   using Status = StageOutcome::Status;
   WalkResult r;
   ++walks_;
@@ -480,13 +504,17 @@ WalkResult PageTableWalker::translate(const TranslationContext& ctx, uint64_t io
   if (!r.first_stage_bare) {
     StageOutcome o = first_stage(ctx, iova, access, privileged, delay, r);
     switch (o.status) {
-      case Status::kOk: break;
-      case Status::kPageFault: return fail(r, page_fault_cause(access), std::move(o.why));
+      case Status::kOk:
+        break;
+      case Status::kPageFault:
+        return fail(r, page_fault_cause(access), std::move(o.why));
       case Status::kGuestPageFault:
         r.iotval2 = o.iotval2;
         return fail(r, guest_page_fault_cause(access), std::move(o.why));
-      case Status::kAccessFault: return fail(r, access_fault_cause(access), std::move(o.why));
-      case Status::kMisconfigured: return fail(r, cause::kDdtMisconfigured, std::move(o.why));
+      case Status::kAccessFault:
+        return fail(r, access_fault_cause(access), std::move(o.why));
+      case Status::kMisconfigured:
+        return fail(r, cause::kDdtMisconfigured, std::move(o.why));
     }
     gpa = o.pa;
     r.first_stage_pte = o.pte;
@@ -503,16 +531,19 @@ WalkResult PageTableWalker::translate(const TranslationContext& ctx, uint64_t io
 
   uint64_t spa = gpa;
   if (!r.second_stage_bare) {
-    StageOutcome o = second_stage(ctx, gpa, access, /*implicit=*/false, delay, &r.trace,
-                                  &r.second_stage_levels);
+    StageOutcome o =
+        second_stage(ctx, gpa, access, /*implicit=*/false, delay, &r.trace, &r.second_stage_levels);
     switch (o.status) {
-      case Status::kOk: break;
+      case Status::kOk:
+        break;
       case Status::kPageFault:
       case Status::kGuestPageFault:
         r.iotval2 = gpa & fault_record::kIotval2GpaMask;
         return fail(r, guest_page_fault_cause(access), std::move(o.why));
-      case Status::kAccessFault: return fail(r, access_fault_cause(access), std::move(o.why));
-      case Status::kMisconfigured: return fail(r, cause::kDdtMisconfigured, std::move(o.why));
+      case Status::kAccessFault:
+        return fail(r, access_fault_cause(access), std::move(o.why));
+      case Status::kMisconfigured:
+        return fail(r, cause::kDdtMisconfigured, std::move(o.why));
     }
     spa = o.pa;
     r.second_stage_pte = o.pte;
@@ -549,7 +580,9 @@ GpaTranslation PageTableWalker::translate_implicit(const TranslationContext& ctx
   StageOutcome o = second_stage(ctx, gpa, write ? AccessType::kWrite : AccessType::kRead,
                                 /*implicit=*/true, delay, trace, &levels);
   switch (o.status) {
-    case Status::kOk: t.spa = o.pa; break;
+    case Status::kOk:
+      t.spa = o.pa;
+      break;
     case Status::kAccessFault:
       t.status = GpaTranslation::Status::kAccessFault;
       break;
@@ -566,6 +599,15 @@ GpaTranslator PageTableWalker::gpa_translator(const TranslationContext& ctx) {
   return [this, ctx](uint64_t gpa, bool write, sc_core::sc_time& delay, WalkTrace* trace) {
     return translate_implicit(ctx, gpa, write, delay, trace);
   };
+}
+
+void PageTableWalker::report_stats(vp::common::StatsVisitor& v) const {
+  v.begin_group("page_table_walker");
+  v.value("walks", double(walks_));
+  v.value("pte_reads", double(pte_reads_));
+  v.value("ad_updates", double(ad_updates_));
+  v.value("faults", double(faults_));
+  v.end_group();
 }
 
 }  // namespace vp::iommu

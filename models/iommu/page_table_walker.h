@@ -15,15 +15,16 @@
 // (the caller adds its per-level cycles from the level counts).
 // Not modeled: RV32 (Sv32, Sv32x4), MSI address translation (step 18; the
 // caller checks the MSI pattern before the second stage), data corruption
-// (cause 274), Svade-style exceptions beyond GADE/SADE, caching of
-// intermediate entries (callers put their caches in front).
+// (cause 274), caching of intermediate entries (callers put their caches in
+// front). D, A and U in non-leaf PTEs are ignored rather than faulted, as
+// most implementations do; Linux and our guest driver leave them zero.
 #pragma once
 
 #include <cstdint>
 #include <string>
-
 #include <systemc>
 
+#include "models/common/statistics.h"
 #include "models/iommu/device_directory.h"
 #include "models/iommu/iommu_features.h"
 #include "models/iommu/process_directory.h"
@@ -59,15 +60,15 @@ struct WalkResult {
   uint64_t gpa = 0;               // first-stage output (== IOVA if first stage Bare)
 
   // The effective translation, for caching: SPA page = spa >> page_shift.
-  unsigned page_shift = kPageShift;  // log2 of min(first-, second-stage page size)
+  unsigned page_shift = kPageShift;      // log2 of min(first-, second-stage page size)
   bool r = false, w = false, x = false;  // leaf permissions of both stages, ANDed
-  bool user = false;     // first-stage leaf U bit
-  bool global = false;   // first-stage leaf G bit
-  bool dirty = false;    // D set in every active stage's leaf: writes need no A/D update
+  bool user = false;                     // first-stage leaf U bit
+  bool global = false;                   // first-stage leaf G bit
+  bool dirty = false;  // D set in every active stage's leaf: writes need no A/D update
   bool first_stage_bare = true;
   bool second_stage_bare = true;
   uint32_t gscid = 0, pscid = 0;
-  uint64_t first_stage_pte = 0, second_stage_pte = 0;  // leaf PTEs (after A/D update)
+  uint64_t first_stage_pte = 0, second_stage_pte = 0;      // leaf PTEs (after A/D update)
   unsigned first_stage_shift = 0, second_stage_shift = 0;  // their page sizes (log2)
 
   uint64_t iotval2 = 0;  // guest-page faults: GPA[63:2] | implicit (bit 0) | write (bit 1)
@@ -122,6 +123,7 @@ class PageTableWalker {
   uint64_t pte_reads() const { return pte_reads_; }
   uint64_t ad_updates() const { return ad_updates_; }
   uint64_t faults() const { return faults_; }
+  void report_stats(vp::common::StatsVisitor& v) const;
 
  private:
   struct StageOutcome;

@@ -9,11 +9,16 @@ namespace {
 
 const char* pdtp_mode_name(unsigned m) {
   switch (m) {
-    case pdtp_mode::kBare: return "Bare";
-    case pdtp_mode::kPd8: return "PD8";
-    case pdtp_mode::kPd17: return "PD17";
-    case pdtp_mode::kPd20: return "PD20";
-    default: return "reserved";
+    case pdtp_mode::kBare:
+      return "Bare";
+    case pdtp_mode::kPd8:
+      return "PD8";
+    case pdtp_mode::kPd17:
+      return "PD17";
+    case pdtp_mode::kPd20:
+      return "PD20";
+    default:
+      return "reserved";
   }
 }
 
@@ -21,10 +26,14 @@ const char* pdtp_mode_name(unsigned m) {
 
 unsigned ProcessDirectory::levels(unsigned pdtp_mode) {
   switch (pdtp_mode) {
-    case pdtp_mode::kPd8: return 1;
-    case pdtp_mode::kPd17: return 2;
-    case pdtp_mode::kPd20: return 3;
-    default: return 0;
+    case pdtp_mode::kPd8:
+      return 1;
+    case pdtp_mode::kPd17:
+      return 2;
+    case pdtp_mode::kPd20:
+      return 3;
+    default:
+      return 0;
   }
 }
 
@@ -42,8 +51,7 @@ bool ProcessDirectory::process_id_fits(unsigned pdtp_mode, uint32_t process_id) 
   return (uint64_t(process_id) >> bits) == 0;
 }
 
-ProcessContextLookup& ProcessDirectory::fail(ProcessContextLookup& r, uint32_t c,
-                                             std::string why) {
+ProcessContextLookup& ProcessDirectory::fail(ProcessContextLookup& r, uint32_t c, std::string why) {
   ++faults_;
   r.cause = c;
   r.why = std::move(why);
@@ -115,9 +123,9 @@ ProcessContextLookup ProcessDirectory::locate(const DeviceContext& dc, uint32_t 
     uint64_t raw = 0;
     ++entries_read_;
     if (!memory_.read64(spa, &raw, delay)) {
-      return fail(r, cause::kPdtLoadAccessFault,
-                  strprintf("reading the level-%d PDT entry at 0x%" PRIx64 " failed (bus error)",
-                            i, spa));
+      return fail(
+          r, cause::kPdtLoadAccessFault,
+          strprintf("reading the level-%d PDT entry at 0x%" PRIx64 " failed (bus error)", i, spa));
     }
     const uint64_t pdte = to_cpu(raw);
     r.trace.push_back({WalkTable::kPdt, i, spa, pdte});
@@ -159,10 +167,9 @@ ProcessContextLookup ProcessDirectory::locate(const DeviceContext& dc, uint32_t 
   // Step 12.
   std::string bad = check_process_context(r.pc, dc, features_);
   if (!bad.empty()) {
-    return fail(r, cause::kPdtMisconfigured,
-                strprintf("process context at 0x%" PRIx64 " for process_id 0x%x: ", spa,
-                          process_id) +
-                    bad);
+    return fail(
+        r, cause::kPdtMisconfigured,
+        strprintf("process context at 0x%" PRIx64 " for process_id 0x%x: ", spa, process_id) + bad);
   }
   return r;
 }
@@ -184,11 +191,20 @@ std::string ProcessDirectory::check_process_context(const ProcessContext& pc,
                   (m == iosatp_mode::kSv48 && f.has(kSv48)) ||
                   (m == iosatp_mode::kSv57 && f.has(kSv57));
   if (!ok) {
-    return strprintf("fsc.MODE=%u is reserved or not supported by this IOMMU "
-                     "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
-                     m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
+    return strprintf(
+        "fsc.MODE=%u is reserved or not supported by this IOMMU "
+        "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
+        m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
   }
   return std::string();
+}
+
+void ProcessDirectory::report_stats(vp::common::StatsVisitor& v) const {
+  v.begin_group("pdt_walker");
+  v.value("walks", double(walks_));
+  v.value("entries_read", double(entries_read_), "doublewords");
+  v.value("faults", double(faults_));
+  v.end_group();
 }
 
 }  // namespace vp::iommu

@@ -14,9 +14,9 @@
 
 #include <cstdint>
 #include <string>
-
 #include <systemc>
 
+#include "models/common/statistics.h"
 #include "models/iommu/device_directory.h"
 #include "models/iommu/iommu_features.h"
 #include "models/iommu/riscv_iommu_bits.h"
@@ -41,9 +41,9 @@ struct ProcessContext {
 struct ProcessContextLookup {
   uint32_t cause = cause::kNone;  // kNone on success
   ProcessContext pc;
-  uint64_t pc_address = 0;  // SPA of the PC (valid when the leaf was reached)
-  uint64_t iotval2 = 0;     // for guest-page faults: GPA[63:2] | implicit bit
-  WalkTrace trace;          // PDT entries and, nested, second-stage entries
+  uint64_t pc_address = 0;                 // SPA of the PC (valid when the leaf was reached)
+  uint64_t iotval2 = 0;                    // for guest-page faults: GPA[63:2] | implicit bit
+  WalkTrace trace;                         // PDT entries and, nested, second-stage entries
   unsigned second_stage_translations = 0;  // GPA translations requested
   std::string why;
 
@@ -78,6 +78,7 @@ class ProcessDirectory {
   uint64_t walks() const { return walks_; }
   uint64_t entries_read() const { return entries_read_; }
   uint64_t faults() const { return faults_; }
+  void report_stats(vp::common::StatsVisitor& v) const;
 
  private:
   ProcessContextLookup& fail(ProcessContextLookup& r, uint32_t cause, std::string why);

@@ -23,9 +23,7 @@ struct BitField {
   unsigned lsb;
   unsigned width;
 
-  constexpr uint64_t mask() const {
-    return (width >= 64 ? ~0ull : ((1ull << width) - 1)) << lsb;
-  }
+  constexpr uint64_t mask() const { return (width >= 64 ? ~0ull : ((1ull << width) - 1)) << lsb; }
   constexpr uint64_t get(uint64_t dword) const { return (dword & mask()) >> lsb; }
   constexpr bool test(uint64_t dword) const { return (dword & mask()) != 0; }
   // Returns `dword` with this field replaced by `value` (truncated to width).
@@ -251,10 +249,10 @@ constexpr uint64_t kA = 1ull << 6;
 constexpr uint64_t kD = 1ull << 7;
 constexpr BitField kRsw{8, 2};
 constexpr BitField kPpn{10, 44};
-constexpr uint64_t kReservedMask = bit_range(60, 54);  // reserved for future use
+constexpr uint64_t kReservedMask = bit_range(60, 54);   // reserved for future use
 constexpr uint64_t kRsw60t59bMask = bit_range(60, 59);  // software bits with Svrsw60t59b
-constexpr BitField kPbmt{61, 2};                         // Svpbmt
-constexpr uint64_t kN = 1ull << 63;                      // Svnapot
+constexpr BitField kPbmt{61, 2};                        // Svpbmt
+constexpr uint64_t kN = 1ull << 63;                     // Svnapot
 constexpr unsigned kSize = 8;
 constexpr unsigned kVpnBits = 9;  // per level; 11 at the root of an x4 table
 // Svnapot: the only defined NAPOT size is 64 KiB, encoded by ppn[3:0] = 1000.
@@ -368,8 +366,8 @@ constexpr BitField kNl{34, 1};  // non-leaf PTE invalidation extension
 constexpr BitField kGscid{44, 16};
 constexpr uint64_t kDword0ReservedMask = (1ull << 11) | bit_range(43, 35) | bit_range(63, 60);
 // Dword 1.
-constexpr BitField kS{9, 1};          // address range invalidation extension
-constexpr BitField kAddr{10, 52};     // ADDR[63:12]
+constexpr BitField kS{9, 1};       // address range invalidation extension
+constexpr BitField kAddr{10, 52};  // ADDR[63:12]
 constexpr uint64_t kDword1ReservedMask = bit_range(8, 0) | bit_range(63, 62);
 }  // namespace iotinval
 

@@ -5,9 +5,12 @@ namespace vp::iommu {
 
 const char* to_string(AccessType a) {
   switch (a) {
-    case AccessType::kRead: return "read";
-    case AccessType::kWrite: return "write";
-    case AccessType::kExecute: return "execute";
+    case AccessType::kRead:
+      return "read";
+    case AccessType::kWrite:
+      return "write";
+    case AccessType::kExecute:
+      return "execute";
   }
   return "?";
 }

@@ -11,7 +11,6 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-
 #include <systemc>
 
 #include "models/iommu/riscv_iommu_bits.h"

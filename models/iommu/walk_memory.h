@@ -10,7 +10,6 @@
 #pragma once
 
 #include <cstdint>
-
 #include <systemc>
 
 namespace vp::iommu {

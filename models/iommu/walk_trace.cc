@@ -9,10 +9,14 @@ namespace vp::iommu {
 
 const char* to_string(WalkTable t) {
   switch (t) {
-    case WalkTable::kDdt: return "DDT";
-    case WalkTable::kPdt: return "PDT";
-    case WalkTable::kFirstStage: return "first-stage";
-    case WalkTable::kSecondStage: return "second-stage";
+    case WalkTable::kDdt:
+      return "DDT";
+    case WalkTable::kPdt:
+      return "PDT";
+    case WalkTable::kFirstStage:
+      return "first-stage";
+    case WalkTable::kSecondStage:
+      return "second-stage";
   }
   return "?";
 }
