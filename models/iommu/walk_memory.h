@@ -1,0 +1,42 @@
+// WalkMemory: the port through which the IOMMU's directory and page-table
+// walkers read and update in-memory structures (DDT, PDT, page tables).
+//
+// The platform implements it with TLM transactions through the interconnect,
+// so every walk step pays the memory system's timing; tests implement it
+// with a map. Values are 64-bit doublewords as stored in memory (little-
+// endian byte order); the walkers apply fctl.BE / DC.tc.SBE byte swapping
+// themselves. Addresses are supervisor physical addresses, 8-byte aligned.
+// Not modeled here: data corruption (poison) reporting.
+#pragma once
+
+#include <cstdint>
+#include <systemc>
+
+namespace vp::iommu {
+
+struct WalkMemory {
+  // Each call adds the access's latency to `delay`. A false return is an
+  // access fault (bus error, PMA/PMP violation) at `pa`; outputs are then
+  // unspecified.
+  virtual bool read64(uint64_t pa, uint64_t* v, sc_core::sc_time& delay) = 0;
+  virtual bool write64(uint64_t pa, uint64_t v, sc_core::sc_time& delay) = 0;
+  // Atomic compare-and-swap: if the doubleword at `pa` equals `expected`,
+  // store `desired`. `*observed` receives the value found (== expected on
+  // success). Used for A/D updates (Privileged spec, "Virtual Address
+  // Translation Process" step 8).
+  virtual bool cas64(uint64_t pa, uint64_t expected, uint64_t desired, uint64_t* observed,
+                     sc_core::sc_time& delay) = 0;
+  // Reads `count` consecutive doublewords from `pa` (a DC or PC read as one
+  // access). The default issues `count` read64 calls; an implementation
+  // backed by an interconnect should override it with one burst so the
+  // structure costs one memory access, as in hardware.
+  virtual bool read_block(uint64_t pa, uint64_t* v, unsigned count, sc_core::sc_time& delay) {
+    for (unsigned i = 0; i < count; ++i) {
+      if (!read64(pa + 8ull * i, &v[i], delay)) return false;
+    }
+    return true;
+  }
+  virtual ~WalkMemory() = default;
+};
+
+}  // namespace vp::iommu
