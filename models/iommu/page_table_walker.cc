@@ -181,6 +181,40 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
   return std::string();
 }
 
+PageTableWalker::PteStep PageTableWalker::read_pte_step(WalkTable table, const char* input_name,
+                                                       uint64_t input, int level,
+                                                       uint64_t pte_addr, bool big_endian,
+                                                       uint64_t* pte, sc_core::sc_time& delay,
+                                                       WalkTrace* trace, unsigned* levels,
+                                                       StageOutcome& o) {
+  using Status = StageOutcome::Status;
+  const char* stage = table == WalkTable::kFirstStage ? "first-stage" : "second-stage";
+  if (levels) ++*levels;
+  if (!read_pte(pte_addr, big_endian, pte, delay)) {
+    o.status = Status::kAccessFault;
+    o.why = strprintf("bus error reading the %s level-%d PTE at 0x%" PRIx64, stage, level, pte_addr);
+    return PteStep::kFault;
+  }
+  const uint64_t p = *pte;
+  if (trace) trace->push_back({table, level, pte_addr, p});
+  const std::string bad = check_pte_format(p, level);
+  if (!bad.empty()) {
+    o.status = Status::kPageFault;
+    o.why = strprintf("%s level-%d PTE at 0x%" PRIx64 " = 0x%" PRIx64 " for %s 0x%" PRIx64 ": ",
+                      stage, level, pte_addr, p, input_name, input) +
+            bad;
+    return PteStep::kFault;
+  }
+  if (is_leaf(p)) return PteStep::kLeaf;
+  if (level == 0) {
+    o.status = Status::kPageFault;
+    o.why = strprintf("%s level-0 PTE at 0x%" PRIx64 " is a pointer (R=X=0); level 0 must be a leaf",
+                      stage, pte_addr);
+    return PteStep::kFault;
+  }
+  return PteStep::kPointer;
+}
+
 PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationContext& ctx,
                                                             uint64_t gpa, AccessType perm,
                                                             bool implicit, sc_core::sc_time& delay,
@@ -213,31 +247,10 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
           (gpa >> (kPageShift + pte::kVpnBits * unsigned(i))) & ((1ull << idx_bits) - 1);
       const uint64_t pte_addr = a + idx * pte::kSize;
       uint64_t p = 0;
-      if (levels) ++*levels;
-      if (!read_pte(pte_addr, be, &p, delay)) {
-        o.status = Status::kAccessFault;
-        o.why =
-            strprintf("bus error reading the second-stage level-%d PTE at 0x%" PRIx64, i, pte_addr);
-        return o;
-      }
-      if (trace) trace->push_back({WalkTable::kSecondStage, i, pte_addr, p});
-      std::string bad = check_pte_format(p, i);
-      if (!bad.empty()) {
-        o.status = Status::kPageFault;
-        o.why = strprintf("second-stage level-%d PTE at 0x%" PRIx64 " = 0x%" PRIx64
-                          " for GPA 0x%" PRIx64 ": ",
-                          i, pte_addr, p, gpa) +
-                bad;
-        return o;
-      }
-      if (!is_leaf(p)) {
-        if (i == 0) {
-          o.status = Status::kPageFault;
-          o.why = strprintf("second-stage level-0 PTE at 0x%" PRIx64
-                            " is a pointer (R=X=0); level 0 must be a leaf",
-                            pte_addr);
-          return o;
-        }
+      const PteStep step = read_pte_step(WalkTable::kSecondStage, "GPA", gpa, i, pte_addr, be, &p,
+                                         delay, trace, levels, o);
+      if (step == PteStep::kFault) return o;
+      if (step == PteStep::kPointer) {
         a = pte::kPpn.get(p) << kPageShift;
         continue;
       }
@@ -364,31 +377,10 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
       uint64_t pte_addr = 0;
       if (!pte_spa(pte_gpa, false, i, &pte_addr)) return o;
       uint64_t p = 0;
-      ++res.first_stage_levels;
-      if (!read_pte(pte_addr, be, &p, delay)) {
-        o.status = Status::kAccessFault;
-        o.why =
-            strprintf("bus error reading the first-stage level-%d PTE at 0x%" PRIx64, i, pte_addr);
-        return o;
-      }
-      res.trace.push_back({WalkTable::kFirstStage, i, pte_addr, p});
-      std::string bad = check_pte_format(p, i);
-      if (!bad.empty()) {
-        o.status = Status::kPageFault;
-        o.why = strprintf("first-stage level-%d PTE at 0x%" PRIx64 " = 0x%" PRIx64
-                          " for IOVA 0x%" PRIx64 ": ",
-                          i, pte_addr, p, iova) +
-                bad;
-        return o;
-      }
-      if (!is_leaf(p)) {
-        if (i == 0) {
-          o.status = Status::kPageFault;
-          o.why = strprintf("first-stage level-0 PTE at 0x%" PRIx64
-                            " is a pointer (R=X=0); level 0 must be a leaf",
-                            pte_addr);
-          return o;
-        }
+      const PteStep step = read_pte_step(WalkTable::kFirstStage, "IOVA", iova, i, pte_addr, be, &p,
+                                         delay, &res.trace, &res.first_stage_levels, o);
+      if (step == PteStep::kFault) return o;
+      if (step == PteStep::kPointer) {
         a = pte::kPpn.get(p) << kPageShift;
         continue;
       }

@@ -136,6 +136,13 @@ class PageTableWalker {
   bool read_pte(uint64_t pa, bool big_endian, uint64_t* pte, sc_core::sc_time& delay);
   // Checks V, xwr=010/110, reserved bits, PBMT, N at `level`; empty if fine.
   std::string check_pte_format(uint64_t pte, int level) const;
+  // One level of either stage: counts the level, reads the PTE, records it
+  // in the trace, checks its format. kFault fills `o` with the reason.
+  enum class PteStep { kFault, kPointer, kLeaf };
+  PteStep read_pte_step(WalkTable table, const char* input_name, uint64_t input, int level,
+                        uint64_t pte_addr, bool big_endian, uint64_t* pte,
+                        sc_core::sc_time& delay, WalkTrace* trace, unsigned* levels,
+                        StageOutcome& o);
   WalkResult& fail(WalkResult& r, uint32_t cause, std::string why);
 
   WalkMemory& memory_;
