@@ -63,8 +63,8 @@ void ConfigSpace::require_header(const char* what) const {
 
 // --- headers -------------------------------------------------------------------
 
-void ConfigSpace::init_endpoint(uint16_t vendor_id, uint16_t device_id, uint32_t class_code,
-                                uint8_t revision) {
+void ConfigSpace::init_common_header(uint16_t vendor_id, uint16_t device_id, uint32_t class_code,
+                                     uint8_t revision, uint8_t header_type) {
   if (header_done_) throw std::invalid_argument(name_ + ": header initialized twice");
   header_done_ = true;
   init(kVendorId, 2, vendor_id);
@@ -75,23 +75,18 @@ void ConfigSpace::init_endpoint(uint16_t vendor_id, uint16_t device_id, uint32_t
   init(kStatus, 2, 0, 0, kStatusW1cMask);
   init(kRevisionId, 4, revision | (class_code & 0xffffff) << 8);
   init(kCacheLineSize, 1, 0, 0xff);
-  init(kHeaderType, 1, kHeaderTypeEndpoint);
+  init(kHeaderType, 1, header_type);
+}
+
+void ConfigSpace::init_endpoint(uint16_t vendor_id, uint16_t device_id, uint32_t class_code,
+                                uint8_t revision) {
+  init_common_header(vendor_id, device_id, class_code, revision, kHeaderTypeEndpoint);
   init(kInterruptLine, 1, 0, 0xff);
 }
 
 void ConfigSpace::init_bridge(uint16_t vendor_id, uint16_t device_id, uint32_t class_code,
                               uint8_t revision) {
-  if (header_done_) throw std::invalid_argument(name_ + ": header initialized twice");
-  header_done_ = true;
-  init(kVendorId, 2, vendor_id);
-  init(kDeviceId, 2, device_id);
-  init(kCommand, 2, 0,
-       kCommandMemorySpace | kCommandBusMaster | kCommandParityErrorResponse | kCommandSerrEnable |
-           kCommandInterruptDisable);
-  init(kStatus, 2, 0, 0, kStatusW1cMask);
-  init(kRevisionId, 4, revision | (class_code & 0xffffff) << 8);
-  init(kCacheLineSize, 1, 0, 0xff);
-  init(kHeaderType, 1, kHeaderTypeBridge);
+  init_common_header(vendor_id, device_id, class_code, revision, kHeaderTypeBridge);
   init(kPrimaryBus, 1, 0, 0xff);
   init(kSecondaryBus, 1, 0, 0xff);
   init(kSubordinateBus, 1, 0, 0xff);

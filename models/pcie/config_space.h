@@ -186,6 +186,9 @@ class ConfigSpace {
   uint32_t acs_egress_control_vector() const;
 
  private:
+  // Fields shared by type 0 and type 1 headers (PCI 3.0 6.1).
+  void init_common_header(uint16_t vendor_id, uint16_t device_id, uint32_t class_code,
+                          uint8_t revision, uint8_t header_type);
   struct WarlField {
     unsigned offset;  // 16-bit register
     uint16_t mask;    // field bits
