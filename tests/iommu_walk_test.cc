@@ -301,7 +301,7 @@ DeviceContext bare_dc() {
 TEST_CASE("DDT 1LVL base format locates the DC at root + device_id * 32") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode1Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k1Lvl, false);
   DeviceContext dc = bare_dc();
   dc.ta = dc::ta::kPscid.make(0x1234);
   uint64_t dc_addr = ddt.install(0x45, dc);
@@ -321,7 +321,7 @@ TEST_CASE("DDT 1LVL base format locates the DC at root + device_id * 32") {
 TEST_CASE("DDT 2LVL base format splits device_id as DDI[1]=15:7, DDI[0]=6:0") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode2Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k2Lvl, false);
   const uint32_t did = 0x1234;  // DDI[1] = 0x24, DDI[0] = 0x34
   DeviceContext dc = bare_dc();
   dc.iohgatp = dc::iohgatp::kGscid.make(7);
@@ -345,7 +345,7 @@ TEST_CASE("DDT 2LVL base format splits device_id as DDI[1]=15:7, DDI[0]=6:0") {
 TEST_CASE("DDT 3LVL extended format splits device_id 6/9/9 and reads 64-byte DCs") {
   FakeMemory mem;
   PageAllocator pages(0x9000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode3Lvl, true);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k3Lvl, true);
   const uint32_t did = 0xabcdef;  // DDI[2]=0x157, DDI[1]=0x137, DDI[0]=0x2f
   DeviceContext dc = bare_dc();
   dc.msi_addr_pattern = 0x123;
@@ -370,8 +370,8 @@ TEST_CASE("DDT: Off gives cause 256, Bare gives 260") {
   FakeMemory mem;
   DeviceDirectory dir(mem, IommuFeatures::rv64_full());
   sc_time d = sc_core::SC_ZERO_TIME;
-  CHECK(dir.locate(ddtp::kModeOff, 0x80000, 1, d).cause == cause::kAllInboundDisallowed);
-  CHECK(dir.locate(ddtp::kModeBare, 0x80000, 1, d).cause == cause::kTransactionTypeDisallowed);
+  CHECK(dir.locate(regs::ddtp::kOff, 0x80000, 1, d).cause == cause::kAllInboundDisallowed);
+  CHECK(dir.locate(regs::ddtp::kBare, 0x80000, 1, d).cause == cause::kTransactionTypeDisallowed);
   CHECK(mem.reads == 0);
 }
 
@@ -382,25 +382,27 @@ TEST_CASE("DDT: device_id wider than the DDT depth gives cause 260 without memor
   DeviceDirectory ext(mem, IommuFeatures::rv64_full(true));
   sc_time d = sc_core::SC_ZERO_TIME;
   // 1LVL base: 7 bits.
-  CHECK(base.locate(ddtp::kMode1Lvl, 0x80000, 0x7f, d).cause != cause::kTransactionTypeDisallowed);
-  DeviceContextLookup r = base.locate(ddtp::kMode1Lvl, 0x80000, 0x80, d);
+  CHECK(base.locate(regs::ddtp::k1Lvl, 0x80000, 0x7f, d).cause !=
+        cause::kTransactionTypeDisallowed);
+  DeviceContextLookup r = base.locate(regs::ddtp::k1Lvl, 0x80000, 0x80, d);
   CHECK(r.cause == cause::kTransactionTypeDisallowed);
   CHECK(r.why.find("too wide") != std::string::npos);
   // 1LVL extended: 6 bits.
-  CHECK(ext.locate(ddtp::kMode1Lvl, 0x80000, 0x40, d).cause == cause::kTransactionTypeDisallowed);
+  CHECK(ext.locate(regs::ddtp::k1Lvl, 0x80000, 0x40, d).cause == cause::kTransactionTypeDisallowed);
   // 2LVL base: 16 bits; extended: 15 bits.
-  CHECK(base.locate(ddtp::kMode2Lvl, 0x80000, 0x10000, d).cause ==
+  CHECK(base.locate(regs::ddtp::k2Lvl, 0x80000, 0x10000, d).cause ==
         cause::kTransactionTypeDisallowed);
-  CHECK(ext.locate(ddtp::kMode2Lvl, 0x80000, 0x8000, d).cause == cause::kTransactionTypeDisallowed);
-  CHECK(DeviceDirectory::device_id_fits(ddtp::kMode2Lvl, false, 0xffff));
-  CHECK(DeviceDirectory::device_id_fits(ddtp::kMode3Lvl, false, 0xffffff));
-  CHECK_FALSE(DeviceDirectory::device_id_fits(ddtp::kMode3Lvl, true, 0x1000000));
+  CHECK(ext.locate(regs::ddtp::k2Lvl, 0x80000, 0x8000, d).cause ==
+        cause::kTransactionTypeDisallowed);
+  CHECK(DeviceDirectory::device_id_fits(regs::ddtp::k2Lvl, false, 0xffff));
+  CHECK(DeviceDirectory::device_id_fits(regs::ddtp::k3Lvl, false, 0xffffff));
+  CHECK_FALSE(DeviceDirectory::device_id_fits(regs::ddtp::k3Lvl, true, 0x1000000));
 }
 
 TEST_CASE("DDT: bus error on a non-leaf entry or the DC gives cause 257") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode2Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k2Lvl, false);
   ddt.install(0x0101, bare_dc());
   DeviceDirectory dir(mem, IommuFeatures::rv64_full());
   sc_time d = sc_core::SC_ZERO_TIME;
@@ -421,7 +423,7 @@ TEST_CASE("DDT: bus error on a non-leaf entry or the DC gives cause 257") {
 TEST_CASE("DDT: V=0 in a non-leaf entry or in DC.tc gives cause 258") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode3Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k3Lvl, false);
   DeviceDirectory dir(mem, IommuFeatures::rv64_full());
   sc_time d = sc_core::SC_ZERO_TIME;
   // Nothing installed: the root entry is zero.
@@ -447,7 +449,7 @@ TEST_CASE("DDT: V=0 in a non-leaf entry or in DC.tc gives cause 258") {
 TEST_CASE("DDT: reserved bits in a non-leaf entry give cause 259") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode2Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k2Lvl, false);
   ddt.install(0x200, bare_dc());
   uint64_t e = ddt.nonleaf_entry(0x200, 1);
   mem.poke(e, mem.peek(e) | (1ull << 5));
@@ -461,13 +463,13 @@ TEST_CASE("DDT: reserved bits in a non-leaf entry give cause 259") {
 TEST_CASE("DDT: each device-context misconfiguration rule gives cause 259") {
   const IommuFeatures full = IommuFeatures::rv64_full(true);
   IommuFeatures no_ats = full;
-  no_ats.capabilities &= ~capabilities::kAts.mask();
+  no_ats.capabilities &= ~regs::capabilities::ATS.mask();
   IommuFeatures no_hwad = full;
-  no_hwad.capabilities &= ~capabilities::kAmoHwad.mask();
+  no_hwad.capabilities &= ~regs::capabilities::AMO_HWAD.mask();
   IommuFeatures no_pd20 = full;
-  no_pd20.capabilities &= ~capabilities::kPd20.mask();
+  no_pd20.capabilities &= ~regs::capabilities::PD20.mask();
   IommuFeatures no_sv57 = full;
-  no_sv57.capabilities &= ~(capabilities::kSv57.mask() | capabilities::kSv57x4.mask());
+  no_sv57.capabilities &= ~(regs::capabilities::Sv57.mask() | regs::capabilities::Sv57x4.mask());
 
   struct Case {
     const char* what;
@@ -536,7 +538,7 @@ TEST_CASE("DDT: each device-context misconfiguration rule gives cause 259") {
   for (const Case& c : cases) {
     FakeMemory mem;
     PageAllocator pages(0x8000'0000);
-    DdtBuilder ddt(mem, pages, ddtp::kMode1Lvl, c.features.extended_dc());
+    DdtBuilder ddt(mem, pages, regs::ddtp::k1Lvl, c.features.extended_dc());
     DeviceContext dc = bare_dc();
     c.edit(dc);
     ddt.install(3, dc);
@@ -550,7 +552,7 @@ TEST_CASE("DDT: each device-context misconfiguration rule gives cause 259") {
   // And the legal counterparts pass.
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
-  DdtBuilder ddt(mem, pages, ddtp::kMode1Lvl, true);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k1Lvl, true);
   DeviceContext dc = bare_dc();
   dc.tc |= tc::kEnAts.make(1) | tc::kEnPri.make(1) | tc::kPrpr.make(1) | tc::kT2gpa.make(1) |
            tc::kSade.make(1) | tc::kGade.make(1) | tc::kPdtv.make(1) | tc::kDpe.make(1);
@@ -571,7 +573,7 @@ TEST_CASE("DDT: big-endian fctl.BE byte-swaps entries") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
   IommuFeatures f = IommuFeatures::rv64_full();
-  f.fctl = fctl::kBe.make(1);
+  f.fctl = regs::fctl::BE.make(1);
   const uint64_t root = pages.alloc();
   const uint64_t leaf = pages.alloc();
   const uint32_t did = 0x85;  // DDI[1] = 1, DDI[0] = 5
@@ -580,7 +582,7 @@ TEST_CASE("DDT: big-endian fctl.BE byte-swaps entries") {
   mem.poke(leaf + 5 * 32 + 16, __builtin_bswap64(dc::ta::kPscid.make(0x99)));
   DeviceDirectory dir(mem, f);
   sc_time d = sc_core::SC_ZERO_TIME;
-  DeviceContextLookup r = dir.locate(ddtp::kMode2Lvl, root >> 12, did, d);
+  DeviceContextLookup r = dir.locate(regs::ddtp::k2Lvl, root >> 12, did, d);
   INFO(r.why);
   REQUIRE(r.ok());
   CHECK(r.dc.pscid() == 0x99);
@@ -693,7 +695,7 @@ TEST_CASE("PDT: bus error gives 265, V=0 gives 266, reserved bits and bad fsc gi
   CHECK(r.cause == cause::kPdtMisconfigured);
   CHECK(r.why.find("fsc.MODE=7") != std::string::npos);
   IommuFeatures no57 = IommuFeatures::rv64_full();
-  no57.capabilities &= ~capabilities::kSv57.mask();
+  no57.capabilities &= ~regs::capabilities::Sv57.mask();
   ProcessDirectory dir57(mem, no57);
   pdt.install(pid, valid_pc(1, iosatp_mode::kSv57));
   CHECK(dir57.locate(dc, pid, AccessType::kRead, nullptr, d).cause == cause::kPdtMisconfigured);
@@ -1045,9 +1047,9 @@ TEST_CASE("First-stage reserved PTE bits and encodings give page faults") {
   PageTableBuilder pt(mem, pages, 3, false);
   const uint64_t ppn = pte::kPpn.make(0x10'0000 >> 12);
   IommuFeatures no_pbmt = IommuFeatures::rv64_full();
-  no_pbmt.capabilities &= ~capabilities::kSvpbmt.mask();
+  no_pbmt.capabilities &= ~regs::capabilities::Svpbmt.mask();
   IommuFeatures rsw = IommuFeatures::rv64_full();
-  rsw.capabilities |= capabilities::kSvrsw60t59b.make(1);
+  rsw.capabilities |= regs::capabilities::Svrsw60t59b.make(1);
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   PageTableWalker w_no_pbmt(mem, no_pbmt);
   PageTableWalker w_rsw(mem, rsw);
@@ -1159,7 +1161,7 @@ TEST_CASE("Big-endian first-stage tables with DC.tc.SBE=1") {
                                 pt.pte_spa(0x1000, 0)};
   for (uint64_t e : spas) mem.poke(e, __builtin_bswap64(mem.peek(e)));
   IommuFeatures f = IommuFeatures::rv64_full();
-  f.capabilities |= capabilities::kEnd.make(1);
+  f.capabilities |= regs::capabilities::END.make(1);
   PageTableWalker w(mem, f);
   auto ctx = first_stage_ctx(iosatp_mode::kSv39, pt.root_ppn());
   ctx.sbe = true;
@@ -1521,7 +1523,7 @@ TEST_CASE("Walkers report walks, entries read, A/D updates and faults") {
   PageAllocator pages(0x8000'0000);
   PageTableBuilder pt(mem, pages, 3, false);
   pt.map(0x1000, 0x10'0000, 0, pte::kR | pte::kU);
-  DdtBuilder ddt(mem, pages, ddtp::kMode2Lvl, false);
+  DdtBuilder ddt(mem, pages, regs::ddtp::k2Lvl, false);
   ddt.install(0x101, bare_dc());
   PageTableWalker w(mem, IommuFeatures::rv64_full());
   DeviceDirectory dir(mem, IommuFeatures::rv64_full());

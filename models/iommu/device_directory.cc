@@ -9,15 +9,15 @@ namespace {
 
 const char* ddtp_mode_name(unsigned mode) {
   switch (mode) {
-    case ddtp::kModeOff:
+    case regs::ddtp::kOff:
       return "Off";
-    case ddtp::kModeBare:
+    case regs::ddtp::kBare:
       return "Bare";
-    case ddtp::kMode1Lvl:
+    case regs::ddtp::k1Lvl:
       return "1LVL";
-    case ddtp::kMode2Lvl:
+    case regs::ddtp::k2Lvl:
       return "2LVL";
-    case ddtp::kMode3Lvl:
+    case regs::ddtp::k3Lvl:
       return "3LVL";
     default:
       return "reserved";
@@ -27,10 +27,10 @@ const char* ddtp_mode_name(unsigned mode) {
 // Largest guest physical address width of the supported second-stage modes
 // (2.1.3.6, MGPAW), which bounds the MSI address mask and pattern.
 unsigned mgpaw(const IommuFeatures& f) {
-  if (f.has(capabilities::kSv57x4)) return 59;
-  if (f.has(capabilities::kSv48x4)) return 50;
-  if (f.has(capabilities::kSv39x4)) return 41;
-  if (f.has(capabilities::kSv32x4)) return 34;
+  if (f.has(regs::capabilities::Sv57x4)) return 59;
+  if (f.has(regs::capabilities::Sv48x4)) return 50;
+  if (f.has(regs::capabilities::Sv39x4)) return 41;
+  if (f.has(regs::capabilities::Sv32x4)) return 34;
   return f.pas();
 }
 
@@ -38,11 +38,11 @@ unsigned mgpaw(const IommuFeatures& f) {
 
 unsigned DeviceDirectory::levels(unsigned ddtp_mode) {
   switch (ddtp_mode) {
-    case ddtp::kMode1Lvl:
+    case regs::ddtp::k1Lvl:
       return 1;
-    case ddtp::kMode2Lvl:
+    case regs::ddtp::k2Lvl:
       return 2;
-    case ddtp::kMode3Lvl:
+    case regs::ddtp::k3Lvl:
       return 3;
     default:
       return 0;
@@ -78,15 +78,15 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
   DeviceContextLookup r;
   ++walks_;
   const bool ext = features_.extended_dc();
-  if (ddtp_mode == ddtp::kModeOff) {
+  if (ddtp_mode == regs::ddtp::kOff) {
     return fail(r, cause::kAllInboundDisallowed,
                 "ddtp.iommu_mode is Off: the IOMMU blocks all inbound transactions");
   }
   const unsigned n = levels(ddtp_mode);
   if (n == 0) {
     return fail(r,
-                ddtp_mode == ddtp::kModeBare ? cause::kTransactionTypeDisallowed
-                                             : cause::kAllInboundDisallowed,
+                ddtp_mode == regs::ddtp::kBare ? cause::kTransactionTypeDisallowed
+                                               : cause::kAllInboundDisallowed,
                 strprintf("ddtp.iommu_mode is %s: there is no device directory to walk",
                           ddtp_mode_name(ddtp_mode)));
   }
@@ -173,7 +173,7 @@ DeviceContextLookup DeviceDirectory::locate(unsigned ddtp_mode, uint64_t root_pp
 }
 
 std::string DeviceDirectory::check_device_context(const DeviceContext& dc, const IommuFeatures& f) {
-  using namespace capabilities;
+  namespace C = regs::capabilities;
   // Rule 1: reserved bits and encodings (checked per field, with the
   // encodings themselves in the rules below).
   if (dc.tc & dc::tc::kReservedMask) {
@@ -181,60 +181,60 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc, const
                      dc.tc & dc::tc::kReservedMask);
   }
   uint64_t ta_reserved = dc::ta::kReservedMask;
-  if (!f.has(kQosid)) ta_reserved |= dc::ta::kRcid.mask() | dc::ta::kMcid.mask();
+  if (!f.has(C::QOSID)) ta_reserved |= dc::ta::kRcid.mask() | dc::ta::kMcid.mask();
   if (dc.ta & ta_reserved) {
     return strprintf("ta = 0x%" PRIx64 " has reserved bits set (0x%" PRIx64 ")%s", dc.ta,
                      dc.ta & ta_reserved,
-                     f.has(kQosid) ? "" : "; RCID/MCID are reserved without capabilities.QOSID");
+                     f.has(C::QOSID) ? "" : "; RCID/MCID are reserved without capabilities.QOSID");
   }
   if (dc.fsc & dc::fsc::kReservedMask) {
     return strprintf("fsc = 0x%" PRIx64 " has reserved bits 59:44 set", dc.fsc);
   }
   // Rules 2-7: ATS, PRI, T2GPA.
-  if (!f.has(kAts) && (dc.en_ats() || dc.en_pri() || dc.prpr())) {
+  if (!f.has(C::ATS) && (dc.en_ats() || dc.en_pri() || dc.prpr())) {
     return "tc.EN_ATS, EN_PRI or PRPR is set but capabilities.ATS is 0";
   }
   if (!dc.en_ats() && dc.t2gpa()) return "tc.T2GPA is set without tc.EN_ATS";
   if (!dc.en_ats() && dc.en_pri()) return "tc.EN_PRI is set without tc.EN_ATS";
   if (!dc.en_pri() && dc.prpr()) return "tc.PRPR is set without tc.EN_PRI";
-  if (!f.has(kT2gpa) && dc.t2gpa()) return "tc.T2GPA is set but capabilities.T2GPA is 0";
+  if (!f.has(C::T2GPA) && dc.t2gpa()) return "tc.T2GPA is set but capabilities.T2GPA is 0";
   if (dc.t2gpa() && dc.iohgatp_mode() == iohgatp_mode::kBare) {
     return "tc.T2GPA is set but iohgatp.MODE is Bare (T2GPA needs a second stage)";
   }
   // Rules 8-12: first-stage context.
   if (dc.pdtv()) {
     const unsigned m = dc.fsc_mode();
-    const bool ok = m == pdtp_mode::kBare || (m == pdtp_mode::kPd8 && f.has(kPd8)) ||
-                    (m == pdtp_mode::kPd17 && f.has(kPd17)) ||
-                    (m == pdtp_mode::kPd20 && f.has(kPd20));
+    const bool ok = m == pdtp_mode::kBare || (m == pdtp_mode::kPd8 && f.has(C::PD8)) ||
+                    (m == pdtp_mode::kPd17 && f.has(C::PD17)) ||
+                    (m == pdtp_mode::kPd20 && f.has(C::PD20));
     if (!ok) {
       return strprintf("tc.PDTV=1 and pdtp.MODE=%u is reserved or not supported by this IOMMU", m);
     }
   } else {
     const unsigned m = dc.fsc_mode();
-    const bool ok = m == iosatp_mode::kBare || (m == iosatp_mode::kSv39 && f.has(kSv39)) ||
-                    (m == iosatp_mode::kSv48 && f.has(kSv48)) ||
-                    (m == iosatp_mode::kSv57 && f.has(kSv57));
+    const bool ok = m == iosatp_mode::kBare || (m == iosatp_mode::kSv39 && f.has(C::Sv39)) ||
+                    (m == iosatp_mode::kSv48 && f.has(C::Sv48)) ||
+                    (m == iosatp_mode::kSv57 && f.has(C::Sv57));
     if (!ok) {
       return strprintf(
           "iosatp.MODE=%u is reserved or not supported by this IOMMU "
           "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
-          m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
+          m, f.has(C::Sv39), f.has(C::Sv48), f.has(C::Sv57));
     }
     if (dc.dpe()) return "tc.DPE is set but tc.PDTV is 0 (DPE is reserved without a PDT)";
   }
   // Rules 13-15: second stage.
-  if (fctl::kGxl.test(f.fctl)) return "fctl.GXL=1 (RV32 second stage) is not modeled";
+  if (regs::fctl::GXL.test(f.fctl)) return "fctl.GXL=1 (RV32 second stage) is not modeled";
   {
     const unsigned m = dc.iohgatp_mode();
-    const bool ok = m == iohgatp_mode::kBare || (m == iohgatp_mode::kSv39x4 && f.has(kSv39x4)) ||
-                    (m == iohgatp_mode::kSv48x4 && f.has(kSv48x4)) ||
-                    (m == iohgatp_mode::kSv57x4 && f.has(kSv57x4));
+    const bool ok = m == iohgatp_mode::kBare || (m == iohgatp_mode::kSv39x4 && f.has(C::Sv39x4)) ||
+                    (m == iohgatp_mode::kSv48x4 && f.has(C::Sv48x4)) ||
+                    (m == iohgatp_mode::kSv57x4 && f.has(C::Sv57x4));
     if (!ok) {
       return strprintf(
           "iohgatp.MODE=%u is reserved or not supported by this IOMMU "
           "(capabilities Sv39x4=%d Sv48x4=%d Sv57x4=%d)",
-          m, f.has(kSv39x4), f.has(kSv48x4), f.has(kSv57x4));
+          m, f.has(C::Sv39x4), f.has(C::Sv48x4), f.has(C::Sv57x4));
     }
   }
   // Rule 16 and the MSI fields' reserved bits (extended format only).
@@ -268,11 +268,11 @@ std::string DeviceDirectory::check_device_context(const DeviceContext& dc, const
                      dc.iohgatp_ppn());
   }
   // Rule 18.
-  if (!f.has(kAmoHwad) && (dc.sade() || dc.gade())) {
+  if (!f.has(C::AMO_HWAD) && (dc.sade() || dc.gade())) {
     return "tc.SADE or tc.GADE is set but capabilities.AMO_HWAD is 0";
   }
   // Rules 19, 21: SBE must match fctl.BE unless both endiannesses are supported.
-  if (!f.has(kEnd) && dc.sbe() != f.big_endian()) {
+  if (!f.has(C::END) && dc.sbe() != f.big_endian()) {
     return strprintf("tc.SBE=%d differs from fctl.BE=%d and capabilities.END is 0", dc.sbe(),
                      f.big_endian());
   }

@@ -9,7 +9,7 @@
 
 #include <cstdint>
 
-#include "models/iommu/riscv_iommu_bits.h"
+#include "models/iommu/riscv_iommu_regs.h"
 
 namespace vp::iommu {
 
@@ -19,21 +19,22 @@ struct IommuFeatures {
 
   bool has(BitField cap) const { return cap.test(capabilities); }
   // Extended-format (64-byte) device contexts are used iff MSI_FLAT.
-  bool extended_dc() const { return has(capabilities::kMsiFlat); }
+  bool extended_dc() const { return has(regs::capabilities::MSI_FLAT); }
   unsigned dc_size() const { return extended_dc() ? dc::kExtendedSize : dc::kBaseSize; }
-  bool big_endian() const { return fctl::kBe.test(fctl); }
-  unsigned pas() const { return unsigned(capabilities::kPas.get(capabilities)); }
+  bool big_endian() const { return regs::fctl::BE.test(fctl); }
+  unsigned pas() const { return unsigned(regs::capabilities::PAS.get(capabilities)); }
 
   // Every feature the translation core implements: Sv39/48/57,
   // Sv39x4/48x4/57x4, Svpbmt, AMO_HWAD, ATS, T2GPA, PD8/17/20, 56-bit PAS,
   // version 1.0; MSI_FLAT as requested.
   static IommuFeatures rv64_full(bool msi_flat = false) {
-    using namespace capabilities;
+    namespace C = regs::capabilities;
     IommuFeatures f;
-    f.capabilities = kVersion.make(0x10) | kSv39.make(1) | kSv48.make(1) | kSv57.make(1) |
-                     kSvpbmt.make(1) | kSv39x4.make(1) | kSv48x4.make(1) | kSv57x4.make(1) |
-                     kMsiFlat.make(msi_flat) | kAmoHwad.make(1) | kAts.make(1) | kT2gpa.make(1) |
-                     kPas.make(56) | kPd8.make(1) | kPd17.make(1) | kPd20.make(1);
+    f.capabilities = C::version.make(0x10) | C::Sv39.make(1) | C::Sv48.make(1) | C::Sv57.make(1) |
+                     C::Svpbmt.make(1) | C::Sv39x4.make(1) | C::Sv48x4.make(1) | C::Sv57x4.make(1) |
+                     C::MSI_FLAT.make(msi_flat) | C::AMO_HWAD.make(1) | C::ATS.make(1) |
+                     C::T2GPA.make(1) | C::PAS.make(56) | C::PD8.make(1) | C::PD17.make(1) |
+                     C::PD20.make(1);
     return f;
   }
 };

@@ -157,7 +157,7 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
     return "W=1 with R=0 is a reserved encoding";
   }
   uint64_t reserved = pte::kReservedMask;
-  if (features_.has(capabilities::kSvrsw60t59b)) reserved &= ~pte::kRsw60t59bMask;
+  if (features_.has(regs::capabilities::Svrsw60t59b)) reserved &= ~pte::kRsw60t59bMask;
   if (p & reserved) {
     return strprintf("reserved bits set (0x%" PRIx64 "; bits 60:54 must be 0)", p & reserved);
   }
@@ -167,7 +167,7 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
     if (p & pte::kN) return "N is set in a non-leaf PTE";
     return std::string();
   }
-  if (pbmt != 0 && !features_.has(capabilities::kSvpbmt)) {
+  if (pbmt != 0 && !features_.has(regs::capabilities::Svpbmt)) {
     return "PBMT is set but capabilities.Svpbmt is 0";
   }
   if (pbmt == pte::kPbmtReserved) return "PBMT=3 is a reserved encoding";
@@ -182,17 +182,18 @@ std::string PageTableWalker::check_pte_format(uint64_t p, int level) const {
 }
 
 PageTableWalker::PteStep PageTableWalker::read_pte_step(WalkTable table, const char* input_name,
-                                                       uint64_t input, int level,
-                                                       uint64_t pte_addr, bool big_endian,
-                                                       uint64_t* pte, sc_core::sc_time& delay,
-                                                       WalkTrace* trace, unsigned* levels,
-                                                       StageOutcome& o) {
+                                                        uint64_t input, int level,
+                                                        uint64_t pte_addr, bool big_endian,
+                                                        uint64_t* pte, sc_core::sc_time& delay,
+                                                        WalkTrace* trace, unsigned* levels,
+                                                        StageOutcome& o) {
   using Status = StageOutcome::Status;
   const char* stage = table == WalkTable::kFirstStage ? "first-stage" : "second-stage";
   if (levels) ++*levels;
   if (!read_pte(pte_addr, big_endian, pte, delay)) {
     o.status = Status::kAccessFault;
-    o.why = strprintf("bus error reading the %s level-%d PTE at 0x%" PRIx64, stage, level, pte_addr);
+    o.why =
+        strprintf("bus error reading the %s level-%d PTE at 0x%" PRIx64, stage, level, pte_addr);
     return PteStep::kFault;
   }
   const uint64_t p = *pte;
@@ -208,8 +209,9 @@ PageTableWalker::PteStep PageTableWalker::read_pte_step(WalkTable table, const c
   if (is_leaf(p)) return PteStep::kLeaf;
   if (level == 0) {
     o.status = Status::kPageFault;
-    o.why = strprintf("%s level-0 PTE at 0x%" PRIx64 " is a pointer (R=X=0); level 0 must be a leaf",
-                      stage, pte_addr);
+    o.why =
+        strprintf("%s level-0 PTE at 0x%" PRIx64 " is a pointer (R=X=0); level 0 must be a leaf",
+                  stage, pte_addr);
     return PteStep::kFault;
   }
   return PteStep::kPointer;

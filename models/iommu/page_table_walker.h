@@ -140,9 +140,8 @@ class PageTableWalker {
   // in the trace, checks its format. kFault fills `o` with the reason.
   enum class PteStep { kFault, kPointer, kLeaf };
   PteStep read_pte_step(WalkTable table, const char* input_name, uint64_t input, int level,
-                        uint64_t pte_addr, bool big_endian, uint64_t* pte,
-                        sc_core::sc_time& delay, WalkTrace* trace, unsigned* levels,
-                        StageOutcome& o);
+                        uint64_t pte_addr, bool big_endian, uint64_t* pte, sc_core::sc_time& delay,
+                        WalkTrace* trace, unsigned* levels, StageOutcome& o);
   WalkResult& fail(WalkResult& r, uint32_t cause, std::string why);
 
   WalkMemory& memory_;

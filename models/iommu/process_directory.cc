@@ -177,7 +177,7 @@ ProcessContextLookup ProcessDirectory::locate(const DeviceContext& dc, uint32_t 
 std::string ProcessDirectory::check_process_context(const ProcessContext& pc,
                                                     const DeviceContext& dc,
                                                     const IommuFeatures& f) {
-  using namespace capabilities;
+  namespace C = regs::capabilities;
   if (pc.ta & pc::ta::kReservedMask) {
     return strprintf("ta = 0x%" PRIx64 " has reserved bits set (0x%" PRIx64 ")", pc.ta,
                      pc.ta & pc::ta::kReservedMask);
@@ -187,14 +187,14 @@ std::string ProcessDirectory::check_process_context(const ProcessContext& pc,
   }
   if (dc.sxl()) return "DC.tc.SXL=1 (Sv32) is not supported by this RV64 model";
   const unsigned m = pc.fsc_mode();
-  const bool ok = m == iosatp_mode::kBare || (m == iosatp_mode::kSv39 && f.has(kSv39)) ||
-                  (m == iosatp_mode::kSv48 && f.has(kSv48)) ||
-                  (m == iosatp_mode::kSv57 && f.has(kSv57));
+  const bool ok = m == iosatp_mode::kBare || (m == iosatp_mode::kSv39 && f.has(C::Sv39)) ||
+                  (m == iosatp_mode::kSv48 && f.has(C::Sv48)) ||
+                  (m == iosatp_mode::kSv57 && f.has(C::Sv57));
   if (!ok) {
     return strprintf(
         "fsc.MODE=%u is reserved or not supported by this IOMMU "
         "(capabilities Sv39=%d Sv48=%d Sv57=%d)",
-        m, f.has(kSv39), f.has(kSv48), f.has(kSv57));
+        m, f.has(C::Sv39), f.has(C::Sv48), f.has(C::Sv57));
   }
   return std::string();
 }

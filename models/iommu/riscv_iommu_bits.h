@@ -32,6 +32,9 @@ struct BitField {
   }
   // Just this field holding `value`, all other bits zero.
   constexpr uint64_t make(uint64_t value) const { return (value << lsb) & mask(); }
+  // Register-style spellings used by riscv_iommu_regs.h.
+  constexpr uint64_t put(uint64_t value) const { return make(value); }
+  constexpr uint64_t with(uint64_t dword, uint64_t value) const { return set(dword, value); }
 };
 
 // Mask of bits [lo, hi] inclusive.
@@ -44,58 +47,7 @@ constexpr uint64_t kPageSize = 1ull << kPageShift;
 // PPN fields of DDT/PDT entries, DC/PC pointers and PTEs are 44 bits (56-bit PA).
 constexpr unsigned kPpnBits = 44;
 
-// ---------------------------------------------------------------------------
-// capabilities register (Registers 5.3). Only fields the walkers consult.
-namespace capabilities {
-constexpr BitField kVersion{0, 8};
-constexpr BitField kSv32{8, 1};
-constexpr BitField kSv39{9, 1};
-constexpr BitField kSv48{10, 1};
-constexpr BitField kSv57{11, 1};
-constexpr BitField kSvrsw60t59b{14, 1};
-constexpr BitField kSvpbmt{15, 1};
-constexpr BitField kSv32x4{16, 1};
-constexpr BitField kSv39x4{17, 1};
-constexpr BitField kSv48x4{18, 1};
-constexpr BitField kSv57x4{19, 1};
-constexpr BitField kAmoMrif{21, 1};
-constexpr BitField kMsiFlat{22, 1};
-constexpr BitField kMsiMrif{23, 1};
-constexpr BitField kAmoHwad{24, 1};
-constexpr BitField kAts{25, 1};
-constexpr BitField kT2gpa{26, 1};
-constexpr BitField kEnd{27, 1};
-constexpr BitField kIgs{28, 2};
-constexpr BitField kHpm{30, 1};
-constexpr BitField kDbg{31, 1};
-constexpr BitField kPas{32, 6};
-constexpr BitField kPd8{38, 1};
-constexpr BitField kPd17{39, 1};
-constexpr BitField kPd20{40, 1};
-constexpr BitField kQosid{41, 1};
-constexpr BitField kNl{42, 1};
-constexpr BitField kS{43, 1};
-}  // namespace capabilities
-
-// fctl register (Registers 5.4).
-namespace fctl {
-constexpr BitField kBe{0, 1};   // big-endian DDT, second-stage PT, queues
-constexpr BitField kWsi{1, 1};  // wire-signaled interrupts
-constexpr BitField kGxl{2, 1};  // 1: RV32 second-stage (Sv32x4), not modeled
-}  // namespace fctl
-
-// ---------------------------------------------------------------------------
-// ddtp register (Registers 5.5).
-namespace ddtp {
-constexpr BitField kIommuMode{0, 4};
-constexpr BitField kBusy{4, 1};
-constexpr BitField kPpn{10, 44};
-constexpr unsigned kModeOff = 0;
-constexpr unsigned kModeBare = 1;
-constexpr unsigned kMode1Lvl = 2;
-constexpr unsigned kMode2Lvl = 3;
-constexpr unsigned kMode3Lvl = 4;
-}  // namespace ddtp
+// capabilities, fctl and ddtp fields: see riscv_iommu_regs.h (regs::).
 
 // device_id partitioning into directory indexes (Data Structures 2, figures
 // "Base/Extended format device_id partitioning"): DDI[0], DDI[1], DDI[2] widths.

@@ -14,20 +14,13 @@
 
 #include <cstdint>
 
+#include "models/iommu/riscv_iommu_bits.h"
+
 namespace vp::iommu::regs {
 
 // A register field: bits [lsb, lsb + width).
-struct Field {
-  unsigned lsb;
-  unsigned width;
-  constexpr uint64_t mask() const { return (width >= 64 ? ~0ull : ((1ull << width) - 1)) << lsb; }
-  // Field value extracted from a register value.
-  constexpr uint64_t get(uint64_t reg) const { return (reg & mask()) >> lsb; }
-  // Field value placed at its position (excess bits dropped).
-  constexpr uint64_t put(uint64_t v) const { return (v << lsb) & mask(); }
-  // Register value with this field replaced.
-  constexpr uint64_t with(uint64_t reg, uint64_t v) const { return (reg & ~mask()) | put(v); }
-};
+// Register fields share the in-memory formats' bit-field type.
+using Field = BitField;
 
 // ---------------------------------------------------------------------------
 // 6.1 Register layout (offsets from the 4-KiB register page base)
