@@ -1,0 +1,647 @@
+#include "models/iommu/iommu.h"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstring>
+#include <sstream>
+
+namespace vp::iommu {
+
+using vp::common::AddressType;
+using vp::common::PcieExtension;
+
+namespace {
+
+constexpr size_t kRecentFaults = 256;
+
+uint64_t page_mask(unsigned log2) {
+  return log2 >= 64 ? ~0ull : (1ull << log2) - 1;
+}
+
+// WalkResult::allows for a cached translation (same rules: permissions of
+// both stages, D already set for writes, U/SUM for the first stage).
+bool entry_allows(const IotlbEntry& e, AccessType access, bool privileged, bool sum) {
+  switch (access) {
+    case AccessType::kRead:
+      if (!e.readable) return false;
+      break;
+    case AccessType::kWrite:
+      if (!e.writable || !e.dirty) return false;
+      break;
+    case AccessType::kExecute:
+      if (!e.executable) return false;
+      break;
+  }
+  if (e.first_stage()) {
+    if (privileged) {
+      if (e.user && (access == AccessType::kExecute || !sum)) return false;
+    } else if (!e.user) {
+      return false;
+    }
+  }
+  return true;
+}
+
+Translation& fail(Translation& t, uint32_t cause, std::string why) {
+  t.cause = cause;
+  t.why = std::move(why);
+  return t;
+}
+
+// Identity mapping: Bare mode, translated requests without T2GPA, and
+// device contexts with both stages Bare.
+Translation& identity(Translation& t, uint64_t iova) {
+  t.spa = iova;
+  t.page_log2 = 12;
+  t.readable = t.writable = t.executable = t.dirty = true;
+  return t;
+}
+
+const char* mode_name(unsigned ddtp_mode) {
+  switch (ddtp_mode) {
+    case regs::ddtp::kOff:
+      return "Off";
+    case regs::ddtp::kBare:
+      return "Bare";
+    case regs::ddtp::k1Lvl:
+      return "1LVL";
+    case regs::ddtp::k2Lvl:
+      return "2LVL";
+    case regs::ddtp::k3Lvl:
+      return "3LVL";
+  }
+  return "reserved";
+}
+
+const char* ttyp_name(unsigned ttyp) {
+  switch (ttyp) {
+    case ttyp::kUntranslatedReadForExecute:
+      return "untranslated read-for-execute";
+    case ttyp::kUntranslatedRead:
+      return "untranslated read";
+    case ttyp::kUntranslatedWrite:
+      return "untranslated write";
+    case ttyp::kTranslatedReadForExecute:
+      return "translated read-for-execute";
+    case ttyp::kTranslatedRead:
+      return "translated read";
+    case ttyp::kTranslatedWrite:
+      return "translated write";
+    case ttyp::kAtsTranslationRequest:
+      return "ATS translation request";
+  }
+  return "none";
+}
+
+}  // namespace
+
+unsigned TranslationRequest::ttyp() const {
+  switch (address_type) {
+    case AddressType::kTranslationRequest:
+      return ttyp::kAtsTranslationRequest;
+    case AddressType::kTranslated:
+      return access == AccessType::kWrite     ? ttyp::kTranslatedWrite
+             : access == AccessType::kExecute ? ttyp::kTranslatedReadForExecute
+                                              : ttyp::kTranslatedRead;
+    case AddressType::kUntranslated:
+      break;
+  }
+  return access == AccessType::kWrite     ? ttyp::kUntranslatedWrite
+         : access == AccessType::kExecute ? ttyp::kUntranslatedReadForExecute
+                                          : ttyp::kUntranslatedRead;
+}
+
+static const IommuParams& validated(const IommuParams& p) {
+  p.validate();
+  return p;
+}
+
+Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
+    : sc_module(name),
+      upstream("upstream"),
+      downstream("downstream"),
+      regs("regs"),
+      wsi("wsi", validated(params).interrupt_vectors),
+      params_(params),
+      regfile_(params_, std::string(this->name()) + ".regs"),
+      memory_(downstream),
+      features_{regfile_.capabilities(), regfile_.fctl()},
+      ddt_(memory_, features_),
+      pdt_(memory_, features_),
+      walker_(memory_, features_),
+      dc_cache_("ddt_cache", params_.ddt_cache_entries),
+      pc_cache_("pdt_cache", params_.pdt_cache_entries),
+      iotlb_(IotlbParams::from(params_)),
+      walkers_(params_.walkers),
+      reg_access_(params_.cycles(params_.reg_access_cycles)),
+      iotlb_lookup_(params_.cycles(params_.iotlb_lookup_cycles)),
+      context_lookup_(params_.cycles(params_.context_cache_lookup_cycles)),
+      walk_level_(params_.cycles(params_.walk_level_cycles)) {
+  upstream.register_b_transport(this, &Iommu::upstream_b_transport);
+  upstream.register_transport_dbg(this, &Iommu::upstream_transport_dbg);
+  upstream.register_get_direct_mem_ptr(this, &Iommu::upstream_get_dmi);
+  downstream.register_invalidate_direct_mem_ptr(this, &Iommu::downstream_invalidate_dmi);
+  regs.register_b_transport(this, &Iommu::regs_b_transport);
+  regs.register_transport_dbg(this, &Iommu::regs_transport_dbg);
+
+  regfile_.on_ddtp_write = [this](uint64_t, uint64_t) { on_ddtp_or_fctl_change(); };
+  regfile_.on_fctl_write = [this](uint32_t, uint32_t) { on_ddtp_or_fctl_change(); };
+  regfile_.on_tr_req_ctl_write = [this](uint64_t, uint64_t now) {
+    if (regs::tr_req_ctl::Go_Busy.get(now)) debug_translation_request();
+  };
+}
+
+Iommu::~Iommu() = default;
+
+// ---------------------------------------------------------------------------
+// Translation process (spec 2.3)
+
+Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& delay) {
+  Translation t;
+  const unsigned mode = unsigned(regfile_.ddtp_mode());
+  const bool translated = rq.address_type == AddressType::kTranslated;
+  const bool ats_request = rq.address_type == AddressType::kTranslationRequest;
+
+  // Steps 1-2.
+  if (mode == regs::ddtp::kOff) {
+    return fail(t, cause::kAllInboundDisallowed,
+                "ddtp.iommu_mode is Off: every inbound transaction is disallowed");
+  }
+  if (mode == regs::ddtp::kBare) {
+    if (translated || ats_request) {
+      return fail(t, cause::kTransactionTypeDisallowed,
+                  "ddtp.iommu_mode is Bare: Translated requests and ATS translation requests "
+                  "are disallowed");
+    }
+    ++bare_requests_;
+    return identity(t, rq.iova);
+  }
+
+  // Steps 3-7: the device context, from the cache or the DDT.
+  delay += context_lookup_;
+  DeviceContext dc;
+  if (const DeviceContext* cached = dc_cache_.lookup(rq.device_id)) {
+    dc = *cached;
+  } else {
+    DeviceContextLookup lk = ddt_.locate(mode, regfile_.ddtp_ppn(), rq.device_id, delay);
+    if (!lk.ok()) {
+      t.trace = std::move(lk.trace);
+      return fail(t, lk.cause, std::move(lk.why));
+    }
+    dc = lk.dc;
+    dc_cache_.insert(rq.device_id, dc);
+  }
+  t.dtf = dc.dtf();
+
+  // Step 8.
+  if ((translated || ats_request) && !dc.en_ats()) {
+    return fail(t, cause::kTransactionTypeDisallowed,
+                strprintf("%s from a device whose DC.tc.EN_ATS is 0",
+                          translated ? "Translated request" : "ATS translation request"));
+  }
+  if (rq.pv && !dc.pdtv()) {
+    return fail(t, cause::kTransactionTypeDisallowed,
+                "the request carries a PASID but DC.tc.PDTV is 0 (no process directory)");
+  }
+  if (rq.pv && !ProcessDirectory::process_id_fits(dc.fsc_mode(), rq.pid)) {
+    return fail(t, cause::kTransactionTypeDisallowed,
+                strprintf("process_id 0x%x is wider than DC.fsc.pdtp.MODE %u supports", rq.pid,
+                          dc.fsc_mode()));
+  }
+  if (ats_request) {
+    return fail(t, cause::kTransactionTypeDisallowed,
+                "ATS translation requests are not modeled by this IOMMU");
+  }
+  // Steps 9-10: Translated requests.
+  if (translated && !dc.t2gpa()) {
+    ++translated_requests_;
+    return identity(t, rq.iova);
+  }
+
+  // Steps 11-16: the first-stage context.
+  TranslationContext ctx = TranslationContext::from(dc, nullptr);
+  bool privileged = false;
+  if (translated) {
+    ++translated_requests_;
+    ctx.iosatp_mode = iosatp_mode::kBare;  // T2GPA: the IOVA is a GPA
+  } else if (dc.pdtv() && (rq.pv || dc.dpe()) && dc.fsc_mode() != pdtp_mode::kBare) {
+    const uint32_t pid = rq.pv ? rq.pid : 0;
+    delay += context_lookup_;
+    ProcessContext pc;
+    const ProcessContextKey key{rq.device_id, pid};
+    if (const ProcessContext* cached = pc_cache_.lookup(key)) {
+      pc = *cached;
+    } else {
+      ProcessContextLookup lk = pdt_.locate(dc, pid, rq.access, walker_.gpa_translator(ctx), delay);
+      if (!lk.ok()) {
+        t.trace = std::move(lk.trace);
+        t.iotval2 = lk.iotval2;
+        return fail(t, lk.cause, std::move(lk.why));
+      }
+      pc = lk.pc;
+      pc_cache_.insert(key, pc);
+    }
+    if (rq.privileged && !pc.ens()) {
+      return fail(t, cause::kTransactionTypeDisallowed,
+                  "the request asks for supervisor privilege but PC.ta.ENS is 0");
+    }
+    privileged = rq.privileged;
+    ctx = TranslationContext::from(dc, &pc);
+  }
+
+  if (ctx.iosatp_mode == iosatp_mode::kBare && ctx.iohgatp_mode == iohgatp_mode::kBare) {
+    return identity(t, rq.iova);
+  }
+
+  // Steps 17-19 with the IOTLB in front.
+  delay += iotlb_lookup_;
+  const IotlbKey key{ctx.iohgatp_mode != iohgatp_mode::kBare, ctx.gscid,
+                     ctx.iosatp_mode != iosatp_mode::kBare, ctx.pscid};
+  if (const IotlbEntry* e = iotlb_.lookup(key, rq.iova)) {
+    if (entry_allows(*e, rq.access, privileged, ctx.sum)) {
+      t.spa = e->translate(rq.iova);
+      t.page_log2 = e->page_log2;
+      t.readable = e->readable;
+      t.writable = e->writable;
+      t.executable = e->executable;
+      t.dirty = e->dirty;
+      t.pbmt = e->pbmt;
+      return t;
+    }
+  }
+
+  ++walks_;
+  sc_core::sc_time walk = sc_core::SC_ZERO_TIME;
+  WalkResult w = translated ? walker_.translate_gpa(ctx, rq.iova, rq.access, walk)
+                            : walker_.translate(ctx, rq.iova, rq.access, privileged, walk);
+  walk += walk_level_ * double(w.first_stage_levels + w.second_stage_levels);
+  const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
+  const sc_core::sc_time done = walkers_.reserve(start, walk);
+  miss_latency_ns_.add(uint64_t((done - start).to_seconds() * 1e9 + 0.5));
+  delay = done - sc_core::sc_time_stamp();
+  t.trace = std::move(w.trace);
+  if (!w.ok()) {
+    t.iotval2 = w.iotval2;
+    return fail(t, w.cause, std::move(w.why));
+  }
+
+  const uint64_t mask = page_mask(w.page_shift);
+  IotlbEntry e;
+  e.key = key;
+  e.iova = rq.iova & ~mask;
+  e.page_log2 = w.page_shift;
+  e.global = w.global;
+  e.spa = w.spa & ~mask;
+  e.readable = w.r;
+  e.writable = w.w;
+  e.executable = w.x;
+  e.user = w.user;
+  e.dirty = w.dirty;
+  const uint64_t leaf = w.first_stage_bare ? w.second_stage_pte : w.first_stage_pte;
+  e.pbmt = uint8_t(pte::kPbmt.get(leaf));
+  e.fs_leaf_log2 = w.first_stage_bare ? 0 : w.first_stage_shift;
+  e.gpa = w.gpa & ~mask;
+  e.gs_leaf_log2 = w.second_stage_bare ? 0 : w.second_stage_shift;
+  iotlb_.insert(e);
+
+  t.spa = w.spa;
+  t.page_log2 = w.page_shift;
+  t.readable = w.r;
+  t.writable = w.w;
+  t.executable = w.x;
+  t.dirty = w.dirty;
+  t.pbmt = e.pbmt;
+  return t;
+}
+
+// ---------------------------------------------------------------------------
+// Faults
+
+std::string Iommu::explain(const TranslationRequest& rq, const Translation& t) const {
+  std::ostringstream os;
+  os << cause::name(t.cause) << " (cause " << t.cause << ") on a " << ttyp_name(rq.ttyp())
+     << " from device_id 0x" << std::hex << rq.device_id;
+  if (rq.pv) {
+    os << " process_id 0x" << rq.pid;
+  } else {
+    os << " without PASID";
+  }
+  os << ", IOVA 0x" << rq.iova << std::dec;
+  if (rq.privileged) os << " (supervisor)";
+  os << "; ddtp mode " << mode_name(unsigned(regfile_.ddtp_mode())) << ". " << t.why;
+  if (t.iotval2) os << ". iotval2 = 0x" << std::hex << t.iotval2 << std::dec;
+  if (!t.trace.empty()) os << "\n  walk:\n" << describe(t.trace);
+  return os.str();
+}
+
+void Iommu::report_fault(const TranslationRequest& rq, const Translation& t) {
+  ++faults_;
+  IommuFault f;
+  f.cause = t.cause;
+  f.ttyp = rq.ttyp();
+  f.did = rq.device_id;
+  f.pv = rq.pv;
+  f.pid = rq.pv ? rq.pid : 0;
+  f.priv = rq.pv && rq.privileged;
+  f.iotval = rq.iova;
+  f.iotval2 = t.iotval2;
+  const bool suppressed = t.dtf && !cause::reported_when_dtf_set(t.cause);
+  if (params_.log_faults) {
+    f.explanation = explain(rq, t);
+    std::string msg = f.explanation;
+    if (suppressed) msg += "\n  (no fault record: DC.tc.DTF is 1)";
+    SC_REPORT_WARNING(name(), msg.c_str());
+  }
+  if (suppressed) {
+    ++faults_suppressed_;
+    return;
+  }
+  if (recent_faults_.size() >= kRecentFaults) recent_faults_.erase(recent_faults_.begin());
+  recent_faults_.push_back(f);
+  if (fault_observer_) fault_observer_(f);
+}
+
+// ---------------------------------------------------------------------------
+// Upstream transport
+
+TranslationRequest Iommu::request_of(const tlm::tlm_generic_payload& gp, AccessType access) {
+  TranslationRequest rq;
+  rq.access = access;
+  rq.iova = gp.get_address();
+  if (const PcieExtension* ext = gp.get_extension<PcieExtension>()) {
+    rq.device_id = ext->device_id();
+    rq.pv = ext->pasid_valid;
+    rq.pid = ext->pasid;
+    rq.privileged = ext->pasid_valid && ext->privileged;
+    rq.address_type = ext->address_type;
+    if (access == AccessType::kRead && ext->execute) rq.access = AccessType::kExecute;
+  }
+  return rq;
+}
+
+void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  ++requests_;
+  if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  const AccessType access = gp.is_write() ? AccessType::kWrite : AccessType::kRead;
+  TranslationRequest rq = request_of(gp, access);
+  const unsigned len = gp.get_data_length();
+  bytes_ += len;
+
+  Translation t = translate(rq, delay);
+  if (!t.ok()) {
+    report_fault(rq, t);
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  const uint64_t offset_in_page = rq.iova & page_mask(t.page_log2);
+  const uint64_t room = page_mask(t.page_log2) - offset_in_page + 1;
+  if (len == 0 || len <= room || t.page_log2 >= 64) {
+    gp.set_address(t.spa);
+    downstream->b_transport(gp, delay);
+    gp.set_address(rq.iova);
+    return;
+  }
+  // The burst crosses the end of its page: translate and forward page by
+  // page. Byte enables and streaming bursts cannot be split meaningfully.
+  if (gp.get_byte_enable_ptr() != nullptr || gp.get_streaming_width() < len) {
+    gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  ++page_splits_;
+  tlm::tlm_generic_payload part;
+  part.set_command(gp.get_command());
+  part.set_streaming_width(0);
+  if (PcieExtension* ext = gp.get_extension<PcieExtension>()) part.set_extension(ext);
+  unsigned done = 0;
+  tlm::tlm_response_status status = tlm::TLM_OK_RESPONSE;
+  while (done < len) {
+    if (done > 0) {
+      rq.iova = gp.get_address() + done;
+      t = translate(rq, delay);
+      if (!t.ok()) {
+        report_fault(rq, t);
+        status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+        break;
+      }
+    }
+    const uint64_t chunk_room = page_mask(t.page_log2) - (rq.iova & page_mask(t.page_log2)) + 1;
+    const unsigned chunk = unsigned(std::min<uint64_t>(len - done, chunk_room));
+    part.set_address(t.spa);
+    part.set_data_ptr(gp.get_data_ptr() + done);
+    part.set_data_length(chunk);
+    part.set_streaming_width(chunk);
+    part.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    downstream->b_transport(part, delay);
+    if (part.get_response_status() != tlm::TLM_OK_RESPONSE) {
+      status = part.get_response_status();
+      break;
+    }
+    done += chunk;
+  }
+  if (part.get_extension<PcieExtension>()) part.clear_extension<PcieExtension>();
+  gp.set_response_status(status);
+}
+
+unsigned Iommu::upstream_transport_dbg(tlm::tlm_generic_payload& gp) {
+  // Debug accesses translate without fault records or timing; a miss still
+  // walks (and may fill the caches), as a debugger's access through the
+  // IOMMU would.
+  const AccessType access = gp.is_write() ? AccessType::kWrite : AccessType::kRead;
+  const TranslationRequest rq = request_of(gp, access);
+  sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
+  const Translation t = translate(rq, ignored);
+  if (!t.ok()) return 0;
+  const uint64_t room = page_mask(t.page_log2) - (rq.iova & page_mask(t.page_log2)) + 1;
+  const unsigned len = unsigned(std::min<uint64_t>(gp.get_data_length(), room));
+  const unsigned orig_len = gp.get_data_length();
+  gp.set_address(t.spa);
+  gp.set_data_length(len);
+  const unsigned n = downstream->transport_dbg(gp);
+  gp.set_address(rq.iova);
+  gp.set_data_length(orig_len);
+  return n;
+}
+
+bool Iommu::upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+  const TranslationRequest rq = request_of(gp, AccessType::kRead);
+  sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
+  const Translation t = translate(rq, ignored);
+  if (!t.ok() || !t.readable || t.page_log2 >= 64) return false;
+
+  const uint64_t mask = page_mask(t.page_log2);
+  const uint64_t iova_page = rq.iova & ~mask;
+  const uint64_t spa_page = t.spa & ~mask;
+  tlm::tlm_generic_payload down;
+  down.set_command(tlm::TLM_READ_COMMAND);
+  down.set_address(t.spa);
+  tlm::tlm_dmi d;
+  if (!downstream->get_direct_mem_ptr(down, d)) return false;
+  const uint64_t lo = std::max<uint64_t>(d.get_start_address(), spa_page);
+  const uint64_t hi = std::min<uint64_t>(d.get_end_address(), spa_page + mask);
+  if (lo > hi || t.spa < lo || t.spa > hi) return false;
+
+  dmi.set_dmi_ptr(d.get_dmi_ptr() + (lo - d.get_start_address()));
+  dmi.set_start_address(iova_page + (lo - spa_page));
+  dmi.set_end_address(iova_page + (hi - spa_page));
+  dmi.set_read_latency(d.get_read_latency() + iotlb_lookup_);
+  dmi.set_write_latency(d.get_write_latency() + iotlb_lookup_);
+  const bool write = t.writable && t.dirty && d.is_write_allowed();
+  if (write && d.is_read_allowed()) {
+    dmi.allow_read_write();
+  } else if (d.is_read_allowed()) {
+    dmi.allow_read();
+  } else {
+    return false;
+  }
+  dmi_granted_ = true;
+  ++dmi_grants_;
+  return true;
+}
+
+void Iommu::downstream_invalidate_dmi(sc_dt::uint64, sc_dt::uint64) {
+  revoke_dmi();
+}
+
+void Iommu::revoke_dmi() {
+  if (!dmi_granted_) return;
+  dmi_granted_ = false;
+  ++dmi_revocations_;
+  upstream->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
+}
+
+// ---------------------------------------------------------------------------
+// Registers and the debug translation interface (spec 6.25)
+
+void Iommu::regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+  delay += reg_access_;
+  regfile_.access(gp);
+}
+
+unsigned Iommu::regs_transport_dbg(tlm::tlm_generic_payload& gp) {
+  if (gp.is_write()) return 0;  // debug writes would run hooks: refuse them
+  uint64_t v = 0;
+  const unsigned len = gp.get_data_length();
+  if (len > 8 || !regfile_.read(gp.get_address(), len, &v)) return 0;
+  std::memcpy(gp.get_data_ptr(), &v, len);
+  return len;
+}
+
+void Iommu::on_ddtp_or_fctl_change() {
+  features_.capabilities = regfile_.capabilities();
+  features_.fctl = regfile_.fctl();
+  ddt_.set_features(features_);
+  pdt_.set_features(features_);
+  walker_.set_features(features_);
+  invalidate_all_caches();
+}
+
+void Iommu::debug_translation_request() {
+  ++debug_translations_;
+  const uint64_t ctl = regfile_.tr_req_ctl();
+  TranslationRequest rq;
+  rq.device_id = uint32_t(regs::tr_req_ctl::DID.get(ctl));
+  rq.pv = regs::tr_req_ctl::PV.get(ctl);
+  rq.pid = uint32_t(regs::tr_req_ctl::PID.get(ctl));
+  rq.privileged = rq.pv && regs::tr_req_ctl::Priv.get(ctl);
+  rq.access = regs::tr_req_ctl::Exe.get(ctl)  ? AccessType::kExecute
+              : regs::tr_req_ctl::NW.get(ctl) ? AccessType::kRead
+                                              : AccessType::kWrite;
+  rq.iova = regs::tr_req_iova::vpn.put(regs::tr_req_iova::vpn.get(regfile_.tr_req_iova()));
+  sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
+  const Translation t = translate(rq, ignored);
+  uint64_t response = 0;
+  if (!t.ok()) {
+    report_fault(rq, t);
+    response = regs::tr_response::fault.put(1);
+  } else {
+    // S=1 encodes a translation larger than 4 KiB in the PPN's low bits the
+    // PCIe ATS way: ones below the first zero (6.25, tr_response.S).
+    uint64_t ppn = t.spa >> 12;
+    const unsigned log2 = std::min(t.page_log2, 56u);
+    if (log2 > 12) {
+      const unsigned n = log2 - 12;  // PPN bits covered by the range
+      ppn = ((ppn >> n) << n) | ((1ull << (n - 1)) - 1);
+      response |= regs::tr_response::S.put(1);
+    }
+    response |= regs::tr_response::PPN.put(ppn) | regs::tr_response::PBMT.put(t.pbmt);
+  }
+  regfile_.complete_translation_request(response);
+}
+
+// ---------------------------------------------------------------------------
+// Invalidation
+
+void Iommu::invalidate_device_context(std::optional<uint32_t> device_id) {
+  if (device_id) {
+    dc_cache_.invalidate(*device_id);
+    const uint32_t did = *device_id;
+    pc_cache_.invalidate_if([did](const ProcessContextKey& k) { return k.device_id == did; });
+  } else {
+    dc_cache_.invalidate_all();
+    pc_cache_.invalidate_all();
+  }
+  revoke_dmi();
+}
+
+void Iommu::invalidate_process_context(uint32_t device_id, std::optional<uint32_t> pid) {
+  if (pid) {
+    pc_cache_.invalidate(ProcessContextKey{device_id, *pid});
+  } else {
+    pc_cache_.invalidate_if(
+        [device_id](const ProcessContextKey& k) { return k.device_id == device_id; });
+  }
+  revoke_dmi();
+}
+
+void Iommu::invalidate_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
+                           std::optional<uint64_t> addr) {
+  iotlb_.invalidate_vma(gscid, pscid, addr);
+  revoke_dmi();
+}
+
+void Iommu::invalidate_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) {
+  iotlb_.invalidate_gvma(gscid, gpa);
+  revoke_dmi();
+}
+
+void Iommu::invalidate_all_caches() {
+  iotlb_.invalidate_all();
+  dc_cache_.invalidate_all();
+  pc_cache_.invalidate_all();
+  revoke_dmi();
+}
+
+// ---------------------------------------------------------------------------
+
+void Iommu::report_stats(vp::common::StatsVisitor& v) const {
+  v.begin_group(basename());
+  v.value("requests", double(requests_));
+  v.value("bytes", double(bytes_), "bytes");
+  v.value("bare_requests", double(bare_requests_));
+  v.value("translated_requests", double(translated_requests_));
+  v.value("walks", double(walks_));
+  v.value("faults", double(faults_));
+  v.value("faults_suppressed_by_dtf", double(faults_suppressed_));
+  v.value("page_splits", double(page_splits_));
+  v.value("dmi_grants", double(dmi_grants_));
+  v.value("dmi_revocations", double(dmi_revocations_));
+  v.value("debug_translations", double(debug_translations_));
+  v.value("memory_reads", double(memory_.reads()));
+  v.value("memory_writes", double(memory_.writes()));
+  v.value("memory_errors", double(memory_.errors()));
+  v.value("walker_wait_ns", walkers_.wait_time().to_seconds() * 1e9, "ns");
+  v.histogram("miss_latency", miss_latency_ns_, "ns");
+  iotlb_.report_stats(v);
+  dc_cache_.report_stats(v);
+  pc_cache_.report_stats(v);
+  ddt_.report_stats(v);
+  pdt_.report_stats(v);
+  walker_.report_stats(v);
+  regfile_.report_stats(v);
+  v.end_group();
+}
+
+}  // namespace vp::iommu

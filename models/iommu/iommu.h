@@ -1,0 +1,195 @@
+// Iommu: the RISC-V IOMMU v1.0 as one SystemC module.
+//
+// Sockets:
+//   upstream    target: DMA from devices (the PCIe root complex or a device
+//               directly), with a vp::common::PcieExtension giving the
+//               device_id (segment:rid), PASID, privilege, execute and the
+//               PCIe address type. A request without the extension is an
+//               untranslated request from device_id 0.
+//   downstream  initiator: translated requests and every implicit access
+//               (DDT, PDT, page tables, queues, the IOMMU's own MSIs).
+//   regs        target: the 4-KiB register page (spec chapter 6).
+//   wsi         one signal per interrupt vector (fctl.WSI=1).
+//
+// Translation follows spec 2.3 ("Process to translate an IOVA"): ddtp mode,
+// device-context lookup (cached), process-context lookup for PASID requests
+// (cached), the IOTLB, and on a miss a two-stage walk by PageTableWalker. A
+// failed translation completes the request with TLM_ADDRESS_ERROR_RESPONSE
+// (the IO bridge's Unsupported Request / Completer Abort, spec "Aborting
+// transactions") and is reported as a fault record; every fault is also
+// explained in words in the log (iommu.log_faults).
+//
+// Timing: a register access costs reg_access_cycles; every request pays
+// iotlb_lookup_cycles; a miss adds context_cache_lookup_cycles per context
+// probed and the walk: each table read pays the downstream memory's timing
+// plus walk_level_cycles. Misses occupy one of `walkers` walker servers for
+// the walk's duration, so concurrent misses queue when all are busy.
+//
+// DMI: a DMI request on upstream is granted for at most the one page the
+// IOVA maps to, read-only unless the page is writable and already dirty. Any
+// invalidation command, a ddtp or fctl write, and any DMI invalidation from
+// downstream revoke every region granted upstream.
+//
+// Not modeled: PCIe ATS translation completions (translation requests are
+// accepted only as the debug interface computes them), the page-request
+// queue (capabilities keep PRI off unless configured), MRIF-mode MSI PTEs,
+// QoS IDs, RAS/data corruption.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <systemc>
+#include <tlm>
+#include <vector>
+
+#include "models/common/pcie_extension.h"
+#include "models/common/statistics.h"
+#include "models/common/timing_resource.h"
+#include "models/iommu/bus_walk_memory.h"
+#include "models/iommu/context_cache.h"
+#include "models/iommu/device_directory.h"
+#include "models/iommu/iommu_params.h"
+#include "models/iommu/iotlb.h"
+#include "models/iommu/page_table_walker.h"
+#include "models/iommu/process_directory.h"
+#include "models/iommu/register_file.h"
+
+namespace vp::iommu {
+
+// One inbound request as the translation process sees it.
+struct TranslationRequest {
+  uint32_t device_id = 0;
+  bool pv = false;  // process_id valid
+  uint32_t pid = 0;
+  bool privileged = false;
+  AccessType access = AccessType::kRead;
+  vp::common::AddressType address_type = vp::common::AddressType::kUntranslated;
+  uint64_t iova = 0;
+
+  unsigned ttyp() const;  // fault-record TTYP (3.2)
+};
+
+// Result of translating one request.
+struct Translation {
+  uint32_t cause = cause::kNone;  // kNone on success
+  uint64_t spa = 0;
+  unsigned page_log2 = 12;  // the translation covers [iova, iova | mask] of this size
+  bool readable = false, writable = false, executable = false;
+  bool dirty = false;  // writes need no A/D update
+  uint8_t pbmt = 0;
+  uint64_t iotval2 = 0;
+  bool dtf = false;  // DC.tc.DTF of the located device context
+  std::string why;   // on failure: rule that failed
+  WalkTrace trace;   // on a walk: every entry read
+  bool ok() const { return cause == cause::kNone; }
+};
+
+// A fault as the IOMMU reports it (record fields of 3.2 plus the words).
+struct IommuFault {
+  uint32_t cause = 0;
+  unsigned ttyp = 0;
+  uint32_t did = 0;
+  bool pv = false;
+  uint32_t pid = 0;
+  bool priv = false;
+  uint64_t iotval = 0;
+  uint64_t iotval2 = 0;
+  std::string explanation;
+};
+
+class Iommu : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Iommu> upstream;
+  tlm_utils::simple_initiator_socket<Iommu> downstream;
+  tlm_utils::simple_target_socket<Iommu> regs;
+  sc_core::sc_vector<sc_core::sc_signal<bool>> wsi;
+
+  Iommu(sc_core::sc_module_name name, const IommuParams& params);
+  ~Iommu() override;
+
+  const IommuParams& params() const { return params_; }
+  RegisterFile& register_file() { return regfile_; }
+  const Iotlb& iotlb() const { return iotlb_; }
+
+  // The translation process of 2.3 for `rq`, with caches, timing (added to
+  // `delay`) and statistics, without reporting a fault. Used by upstream
+  // requests, the debug interface and tests.
+  Translation translate(const TranslationRequest& rq, sc_core::sc_time& delay);
+
+  // Faults seen (also in the fault queue when it is on), for tests and logs.
+  const std::vector<IommuFault>& recent_faults() const { return recent_faults_; }
+  void set_fault_observer(std::function<void(const IommuFault&)> fn) {
+    fault_observer_ = std::move(fn);
+  }
+
+  // Cache and DMI invalidation, as the invalidation commands do them.
+  void invalidate_device_context(std::optional<uint32_t> device_id);
+  void invalidate_process_context(uint32_t device_id, std::optional<uint32_t> pid);
+  void invalidate_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
+                      std::optional<uint64_t> addr);
+  void invalidate_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa);
+  void invalidate_all_caches();
+
+  void report_stats(vp::common::StatsVisitor& v) const;
+
+ private:
+  void upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned upstream_transport_dbg(tlm::tlm_generic_payload& gp);
+  bool upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  void regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned regs_transport_dbg(tlm::tlm_generic_payload& gp);
+  void downstream_invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
+
+  // One page-contained piece of an upstream request.
+  void forward(tlm::tlm_generic_payload& gp, const TranslationRequest& rq, sc_core::sc_time& delay);
+  void report_fault(const TranslationRequest& rq, const Translation& t);
+  std::string explain(const TranslationRequest& rq, const Translation& t) const;
+  void revoke_dmi();
+  void on_ddtp_or_fctl_change();
+  void debug_translation_request();
+  static TranslationRequest request_of(const tlm::tlm_generic_payload& gp, AccessType access);
+
+  IommuParams params_;
+  RegisterFile regfile_;
+  BusWalkMemory memory_;
+  IommuFeatures features_;
+  DeviceDirectory ddt_;
+  ProcessDirectory pdt_;
+  PageTableWalker walker_;
+  DeviceContextCache<DeviceContext> dc_cache_;
+  ProcessContextCache<ProcessContext> pc_cache_;
+  Iotlb iotlb_;
+  vp::common::TimingResourcePool walkers_;
+
+  // Precomputed latencies.
+  sc_core::sc_time reg_access_;
+  sc_core::sc_time iotlb_lookup_;
+  sc_core::sc_time context_lookup_;
+  sc_core::sc_time walk_level_;
+
+  bool dmi_granted_ = false;
+  std::vector<IommuFault> recent_faults_;
+  std::function<void(const IommuFault&)> fault_observer_;
+
+  // Statistics.
+  uint64_t requests_ = 0;
+  uint64_t bytes_ = 0;
+  uint64_t translated_requests_ = 0;  // PCIe address type Translated
+  uint64_t bare_requests_ = 0;
+  uint64_t faults_ = 0;
+  uint64_t faults_suppressed_ = 0;  // DTF
+  uint64_t page_splits_ = 0;
+  uint64_t dmi_grants_ = 0;
+  uint64_t dmi_revocations_ = 0;
+  uint64_t debug_translations_ = 0;
+  uint64_t walks_ = 0;
+  vp::common::Histogram miss_latency_ns_;
+};
+
+}  // namespace vp::iommu
