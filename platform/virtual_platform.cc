@@ -13,38 +13,53 @@ void PlatformParams::declare(vp::common::ParameterSet& p) {
   msi.declare(p, "msi.");
   p.add("dma.base", dma_base, "address", "base of the DMA engine's register window");
   dma.declare(p, "dma.");
+  p.add("iommu.present", iommu_present, "DMA goes through a RISC-V IOMMU");
+  p.add("iommu.base", iommu_base, "address", "base of the IOMMU's 4-KiB register page");
+  iommu.declare(p, "iommu");
   p.add("cpu.quantum_ns", cpu.quantum_ns, "ns", "global quantum (temporal decoupling limit)");
   p.add("cpu.access_overhead_ns", cpu.access_overhead_ns, "ns", "CPU cost of issuing an access");
   p.add("cpu.use_dmi", cpu.use_dmi, "CPU memory accesses use DMI when granted");
 }
 
 namespace {
-enum Port : unsigned { kDramPort = 0, kMsiPort = 1, kDmaRegsPort = 2 };
+enum Port : unsigned { kDramPort = 0, kMsiPort = 1, kDmaRegsPort = 2, kIommuRegsPort = 3 };
 }
 
 VirtualPlatform::VirtualPlatform(sc_core::sc_module_name name, const PlatformParams& params)
     : sc_module(name), params_(params), cpu_irq_("cpu_irq") {
-  info_ = PlatformInfo{params.dram_base, params.dram.size, params.msi_base, params.dma_base, 1};
+  info_ = PlatformInfo{params.dram_base, params.dram.size, params.msi_base, params.dma_base, 1,
+                       params.iommu_present ? params.iommu_base : 0};
   bus_ = std::make_unique<vp::common::Interconnect>("bus", params.interconnect);
   try {
     bus_->map("dram", params.dram_base, params.dram.size, kDramPort);
     bus_->map("msi", params.msi_base, vp::memory::MsiController::kSize, kMsiPort);
     bus_->map("dma_regs", params.dma_base, vp::devices::dma_regs::kRegsSize, kDmaRegsPort);
+    if (params.iommu_present) {
+      bus_->map("iommu_regs", params.iommu_base, vp::iommu::regs::kRegisterPageSize,
+                kIommuRegsPort);
+    }
   } catch (const vp::common::AddressMapError& e) {
     throw TopologyError(std::string("bad topology: ") + e.what());
   }
   dram_ = std::make_unique<vp::memory::SparseMemory>("dram", params.dram);
   msi_ = std::make_unique<vp::memory::MsiController>("msi", params.msi);
   dma_ = std::make_unique<vp::devices::DmaEngine>("dma", params.dma);
+  if (params.iommu_present) iommu_ = std::make_unique<vp::iommu::Iommu>("iommu", params.iommu);
   guest::hal::HalConfig hal{params.dram_base, params.dram.size, params.msi_base};
   cpu_ = std::make_unique<guest::hal::GuestCpu>("cpu", params.cpu, hal);
 
   // Initiators first, then targets in port order.
   cpu_->socket.bind(bus_->target_socket);
-  dma_->dma.bind(bus_->target_socket);
+  if (iommu_) {
+    dma_->dma.bind(iommu_->upstream);
+    iommu_->downstream.bind(bus_->target_socket);
+  } else {
+    dma_->dma.bind(bus_->target_socket);
+  }
   bus_->initiator_socket.bind(dram_->socket);
   bus_->initiator_socket.bind(msi_->socket);
   bus_->initiator_socket.bind(dma_->regs);
+  if (iommu_) bus_->initiator_socket.bind(iommu_->regs);
   msi_->irq.bind(cpu_irq_);
   cpu_->irq.bind(cpu_irq_);
 }
@@ -56,6 +71,7 @@ void VirtualPlatform::report_stats(vp::common::StatsVisitor& v) const {
   dram_->report_stats(v);
   msi_->report_stats(v);
   dma_->report_stats(v);
+  if (iommu_) iommu_->report_stats(v);
   v.begin_group("cpu");
   v.value("transactions", double(cpu_->transactions()));
   v.value("allocated_bytes", double(cpu_->pages().allocated_bytes()), "bytes");

@@ -2,8 +2,9 @@
 // parameters (the JSON config) and wires models and guest CPU together.
 //
 // Topology of this increment: guest CPU and DMA engine as initiators on the
-// system interconnect; DRAM, MSI controller and the DMA engine's registers
-// as targets. Addresses come from the config; overlapping regions end the
+// system interconnect, the DMA engine's requests through the IOMMU (unless
+// iommu.present is false); DRAM, MSI controller, the DMA engine's and the
+// IOMMU's registers as targets. Addresses come from the config; overlapping regions end the
 // run before simulation with a TopologyError naming both regions.
 #pragma once
 
@@ -15,6 +16,7 @@
 #include "models/common/interconnect.h"
 #include "models/common/statistics.h"
 #include "models/devices/dma_engine.h"
+#include "models/iommu/iommu.h"
 #include "models/memory/msi_controller.h"
 #include "models/memory/sparse_memory.h"
 #include "sw/hal/guest_cpu.h"
@@ -38,9 +40,17 @@ struct PlatformParams {
   vp::memory::MsiControllerParams msi;
   uint64_t dma_base = 0x3000'0000;
   vp::devices::DmaEngineParams dma;
+  bool iommu_present = true;  // DMA goes through the IOMMU
+  uint64_t iommu_base = 0x2900'0000;
+  vp::iommu::IommuParams iommu;
   guest::hal::GuestCpuParams cpu;
 
-  PlatformParams() { dram.size = 4ull << 30; }
+  PlatformParams() {
+    dram.size = 4ull << 30;
+    // Until a guest IOMMU driver takes over, DMA passes through (the spec
+    // lets the reset value of ddtp.iommu_mode be Off or Bare).
+    iommu.reset_mode = "bare";
+  }
   void declare(vp::common::ParameterSet& p);
 };
 
@@ -49,7 +59,8 @@ struct PlatformInfo {
   uint64_t ram_base, ram_size;
   uint64_t msi_base;
   uint64_t dma_regs;
-  unsigned dma_irq;  // MSI identity the scenario gives the DMA engine
+  unsigned dma_irq;     // MSI identity the scenario gives the DMA engine
+  uint64_t iommu_regs;  // 0 without an IOMMU
 };
 
 class VirtualPlatform : public sc_core::sc_module {
@@ -62,6 +73,8 @@ class VirtualPlatform : public sc_core::sc_module {
   vp::memory::SparseMemory& dram() { return *dram_; }
   vp::memory::MsiController& msi() { return *msi_; }
   vp::devices::DmaEngine& dma() { return *dma_; }
+  // nullptr when the config has iommu.present = false.
+  vp::iommu::Iommu* iommu() { return iommu_.get(); }
   vp::common::Interconnect& interconnect() { return *bus_; }
   const PlatformInfo& info() const { return info_; }
 
@@ -74,6 +87,7 @@ class VirtualPlatform : public sc_core::sc_module {
   std::unique_ptr<vp::memory::SparseMemory> dram_;
   std::unique_ptr<vp::memory::MsiController> msi_;
   std::unique_ptr<vp::devices::DmaEngine> dma_;
+  std::unique_ptr<vp::iommu::Iommu> iommu_;
   std::unique_ptr<guest::hal::GuestCpu> cpu_;
   sc_core::sc_signal<bool> cpu_irq_;
 };

@@ -71,7 +71,7 @@ struct IommuParams {
   uint32_t walk_cache_entries = 32;       // non-leaf PTEs
 
   // --- Observability --------------------------------------------------------
-  bool log_faults = false;  // print every fault record as it is queued
+  bool log_faults = true;  // explain every fault in the log (warning level)
 
   // Binds every field to `<prefix>.<name>` (a trailing '.' in prefix is
   // accepted). Remembers the prefix for validate()'s messages.
