@@ -156,25 +156,29 @@ Iommu::~Iommu() = default;
 // ---------------------------------------------------------------------------
 // Translation process (spec 2.3)
 
-Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& delay) {
-  Translation t;
+// Steps 1-16: from the request to the translation context (which stages,
+// their roots and IDs). Fails with the cause in `t`.
+bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay,
+                            ResolvedContext& rc, Translation& t) {
   const unsigned mode = unsigned(regfile_.ddtp_mode());
   const bool translated = rq.address_type == AddressType::kTranslated;
   const bool ats_request = rq.address_type == AddressType::kTranslationRequest;
 
   // Steps 1-2.
   if (mode == regs::ddtp::kOff) {
-    return fail(t, cause::kAllInboundDisallowed,
-                "ddtp.iommu_mode is Off: every inbound transaction is disallowed");
+    fail(t, cause::kAllInboundDisallowed,
+         "ddtp.iommu_mode is Off: every inbound transaction is disallowed");
+    return false;
   }
   if (mode == regs::ddtp::kBare) {
     if (translated || ats_request) {
-      return fail(t, cause::kTransactionTypeDisallowed,
-                  "ddtp.iommu_mode is Bare: Translated requests and ATS translation requests "
-                  "are disallowed");
+      fail(t, cause::kTransactionTypeDisallowed,
+           "ddtp.iommu_mode is Bare: Translated requests and ATS translation requests are "
+           "disallowed");
+      return false;
     }
-    ++bare_requests_;
-    return identity(t, rq.iova);
+    rc.identity = true;
+    return true;
   }
 
   // Steps 3-7: the device context, from the cache or the DDT.
@@ -186,44 +190,48 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
     DeviceContextLookup lk = ddt_.locate(mode, regfile_.ddtp_ppn(), rq.device_id, delay);
     if (!lk.ok()) {
       t.trace = std::move(lk.trace);
-      return fail(t, lk.cause, std::move(lk.why));
+      fail(t, lk.cause, std::move(lk.why));
+      return false;
     }
     dc = lk.dc;
     dc_cache_.insert(rq.device_id, dc);
   }
-  t.dtf = dc.dtf();
+  rc.dtf = t.dtf = dc.dtf();
 
   // Step 8.
   if ((translated || ats_request) && !dc.en_ats()) {
-    return fail(t, cause::kTransactionTypeDisallowed,
-                strprintf("%s from a device whose DC.tc.EN_ATS is 0",
-                          translated ? "Translated request" : "ATS translation request"));
+    fail(t, cause::kTransactionTypeDisallowed,
+         strprintf("%s from a device whose DC.tc.EN_ATS is 0",
+                   translated ? "Translated request" : "ATS translation request"));
+    return false;
   }
   if (rq.pv && !dc.pdtv()) {
-    return fail(t, cause::kTransactionTypeDisallowed,
-                "the request carries a PASID but DC.tc.PDTV is 0 (no process directory)");
+    fail(t, cause::kTransactionTypeDisallowed,
+         "the request carries a PASID but DC.tc.PDTV is 0 (no process directory)");
+    return false;
   }
   if (rq.pv && !ProcessDirectory::process_id_fits(dc.fsc_mode(), rq.pid)) {
-    return fail(t, cause::kTransactionTypeDisallowed,
-                strprintf("process_id 0x%x is wider than DC.fsc.pdtp.MODE %u supports", rq.pid,
-                          dc.fsc_mode()));
+    fail(t, cause::kTransactionTypeDisallowed,
+         strprintf("process_id 0x%x is wider than DC.fsc.pdtp.MODE %u supports", rq.pid,
+                   dc.fsc_mode()));
+    return false;
   }
   if (ats_request) {
-    return fail(t, cause::kTransactionTypeDisallowed,
-                "ATS translation requests are not modeled by this IOMMU");
+    fail(t, cause::kTransactionTypeDisallowed,
+         "ATS translation requests are not modeled by this IOMMU");
+    return false;
   }
-  // Steps 9-10: Translated requests.
+  // Steps 9-10: Translated requests without T2GPA are complete.
+  rc.translated = translated;
   if (translated && !dc.t2gpa()) {
-    ++translated_requests_;
-    return identity(t, rq.iova);
+    rc.identity = true;
+    return true;
   }
 
   // Steps 11-16: the first-stage context.
-  TranslationContext ctx = TranslationContext::from(dc, nullptr);
-  bool privileged = false;
+  rc.ctx = TranslationContext::from(dc, nullptr);
   if (translated) {
-    ++translated_requests_;
-    ctx.iosatp_mode = iosatp_mode::kBare;  // T2GPA: the IOVA is a GPA
+    rc.ctx.iosatp_mode = iosatp_mode::kBare;  // T2GPA: the IOVA is a GPA
   } else if (dc.pdtv() && (rq.pv || dc.dpe()) && dc.fsc_mode() != pdtp_mode::kBare) {
     const uint32_t pid = rq.pv ? rq.pid : 0;
     delay += context_lookup_;
@@ -232,33 +240,78 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
     if (const ProcessContext* cached = pc_cache_.lookup(key)) {
       pc = *cached;
     } else {
-      ProcessContextLookup lk = pdt_.locate(dc, pid, rq.access, walker_.gpa_translator(ctx), delay);
+      ProcessContextLookup lk =
+          pdt_.locate(dc, pid, rq.access, walker_.gpa_translator(rc.ctx), delay);
       if (!lk.ok()) {
         t.trace = std::move(lk.trace);
         t.iotval2 = lk.iotval2;
-        return fail(t, lk.cause, std::move(lk.why));
+        fail(t, lk.cause, std::move(lk.why));
+        return false;
       }
       pc = lk.pc;
       pc_cache_.insert(key, pc);
     }
     if (rq.privileged && !pc.ens()) {
-      return fail(t, cause::kTransactionTypeDisallowed,
-                  "the request asks for supervisor privilege but PC.ta.ENS is 0");
+      fail(t, cause::kTransactionTypeDisallowed,
+           "the request asks for supervisor privilege but PC.ta.ENS is 0");
+      return false;
     }
-    privileged = rq.privileged;
-    ctx = TranslationContext::from(dc, &pc);
+    rc.privileged = rq.privileged;
+    rc.pc_used = true;
+    rc.ctx = TranslationContext::from(dc, &pc);
   }
+  rc.identity =
+      rc.ctx.iosatp_mode == iosatp_mode::kBare && rc.ctx.iohgatp_mode == iohgatp_mode::kBare;
+  rc.key = IotlbKey{rc.ctx.iohgatp_mode != iohgatp_mode::kBare, rc.ctx.gscid,
+                    rc.ctx.iosatp_mode != iosatp_mode::kBare, rc.ctx.pscid};
+  return true;
+}
 
-  if (ctx.iosatp_mode == iosatp_mode::kBare && ctx.iohgatp_mode == iohgatp_mode::kBare) {
+Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& delay) {
+  Translation t;
+  // The context of the previous request is reused while no directory
+  // invalidation or ddtp write intervened: what a real IOMMU's per-port
+  // context register does, and most of the host cost of a hit otherwise.
+  const ResolvedContext* rc = nullptr;
+  if (memo_.valid && memo_.device_id == rq.device_id && memo_.pv == rq.pv && memo_.pid == rq.pid &&
+      memo_.privileged == rq.privileged && memo_.address_type == rq.address_type) {
+    ++context_memo_hits_;
+    if (!memo_.context.identity || regfile_.ddtp_mode() != regs::ddtp::kBare) {
+      delay += memo_.lookup_cost;
+    }
+    rc = &memo_.context;
+  } else {
+    ResolvedContext fresh;
+    if (!resolve_context(rq, delay, fresh, t)) {
+      memo_.valid = false;
+      return t;
+    }
+    // With a cache sized to zero every request must re-read the tables.
+    memo_.valid = dc_cache_.capacity() > 0 && (!fresh.pc_used || pc_cache_.capacity() > 0);
+    memo_.device_id = rq.device_id;
+    memo_.pv = rq.pv;
+    memo_.pid = rq.pid;
+    memo_.privileged = rq.privileged;
+    memo_.address_type = rq.address_type;
+    memo_.context = fresh;
+    // A cached context costs the cache probes, not the walk that filled them.
+    memo_.lookup_cost = fresh.identity && regfile_.ddtp_mode() == regs::ddtp::kBare
+                            ? sc_core::SC_ZERO_TIME
+                            : context_lookup_ * (fresh.pc_used ? 2.0 : 1.0);
+    rc = &memo_.context;
+  }
+  t.dtf = rc->dtf;
+  if (rc->identity) {
+    if (regfile_.ddtp_mode() == regs::ddtp::kBare) ++bare_requests_;
+    if (rc->translated) ++translated_requests_;
     return identity(t, rq.iova);
   }
+  if (rc->translated) ++translated_requests_;
 
   // Steps 17-19 with the IOTLB in front.
   delay += iotlb_lookup_;
-  const IotlbKey key{ctx.iohgatp_mode != iohgatp_mode::kBare, ctx.gscid,
-                     ctx.iosatp_mode != iosatp_mode::kBare, ctx.pscid};
-  if (const IotlbEntry* e = iotlb_.lookup(key, rq.iova)) {
-    if (entry_allows(*e, rq.access, privileged, ctx.sum)) {
+  if (const IotlbEntry* e = iotlb_.lookup(rc->key, rq.iova)) {
+    if (entry_allows(*e, rq.access, rc->privileged, rc->ctx.sum)) {
       t.spa = e->translate(rq.iova);
       t.page_log2 = e->page_log2;
       t.readable = e->readable;
@@ -271,9 +324,11 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   }
 
   ++walks_;
+  const TranslationContext& ctx = rc->ctx;
+  const IotlbKey key = rc->key;
   sc_core::sc_time walk = sc_core::SC_ZERO_TIME;
-  WalkResult w = translated ? walker_.translate_gpa(ctx, rq.iova, rq.access, walk)
-                            : walker_.translate(ctx, rq.iova, rq.access, privileged, walk);
+  WalkResult w = rc->translated ? walker_.translate_gpa(ctx, rq.iova, rq.access, walk)
+                                : walker_.translate(ctx, rq.iova, rq.access, rc->privileged, walk);
   walk += walk_level_ * double(w.first_stage_levels + w.second_stage_levels);
   const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time done = walkers_.reserve(start, walk);
@@ -575,6 +630,7 @@ void Iommu::debug_translation_request() {
 // Invalidation
 
 void Iommu::invalidate_device_context(std::optional<uint32_t> device_id) {
+  memo_.valid = false;
   if (device_id) {
     dc_cache_.invalidate(*device_id);
     const uint32_t did = *device_id;
@@ -587,6 +643,7 @@ void Iommu::invalidate_device_context(std::optional<uint32_t> device_id) {
 }
 
 void Iommu::invalidate_process_context(uint32_t device_id, std::optional<uint32_t> pid) {
+  memo_.valid = false;
   if (pid) {
     pc_cache_.invalidate(ProcessContextKey{device_id, *pid});
   } else {
@@ -608,6 +665,7 @@ void Iommu::invalidate_gvma(std::optional<uint32_t> gscid, std::optional<uint64_
 }
 
 void Iommu::invalidate_all_caches() {
+  memo_.valid = false;
   iotlb_.invalidate_all();
   dc_cache_.invalidate_all();
   pc_cache_.invalidate_all();
@@ -623,6 +681,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("bare_requests", double(bare_requests_));
   v.value("translated_requests", double(translated_requests_));
   v.value("walks", double(walks_));
+  v.value("context_reuses", double(context_memo_hits_));
   v.value("faults", double(faults_));
   v.value("faults_suppressed_by_dtf", double(faults_suppressed_));
   v.value("page_splits", double(page_splits_));

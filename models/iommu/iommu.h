@@ -139,6 +139,31 @@ class Iommu : public sc_core::sc_module {
   void report_stats(vp::common::StatsVisitor& v) const;
 
  private:
+  // What steps 1-16 of the translation process decide for a request.
+  struct ResolvedContext {
+    bool identity = false;    // no translation (Bare mode, both stages Bare, or Translated)
+    bool translated = false;  // a PCIe Translated request (T2GPA: second stage only)
+    bool privileged = false;  // supervisor privilege granted (PC.ta.ENS)
+    bool pc_used = false;     // a process context was looked up
+    bool dtf = false;
+    TranslationContext ctx;
+    IotlbKey key;
+  };
+  // The last request's context, reused for the next request of the same
+  // device/PASID/privilege/type until a directory invalidation or ddtp write.
+  struct ContextMemo {
+    bool valid = false;
+    uint32_t device_id = 0;
+    bool pv = false;
+    uint32_t pid = 0;
+    bool privileged = false;
+    vp::common::AddressType address_type = vp::common::AddressType::kUntranslated;
+    ResolvedContext context;
+    sc_core::sc_time lookup_cost;  // the context-cache probes it stands for
+  };
+
+  bool resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay, ResolvedContext& rc,
+                       Translation& t);
   void upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned upstream_transport_dbg(tlm::tlm_generic_payload& gp);
   bool upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
@@ -173,6 +198,7 @@ class Iommu : public sc_core::sc_module {
   sc_core::sc_time context_lookup_;
   sc_core::sc_time walk_level_;
 
+  ContextMemo memo_;
   bool dmi_granted_ = false;
   std::vector<IommuFault> recent_faults_;
   std::function<void(const IommuFault&)> fault_observer_;
@@ -189,6 +215,7 @@ class Iommu : public sc_core::sc_module {
   uint64_t dmi_revocations_ = 0;
   uint64_t debug_translations_ = 0;
   uint64_t walks_ = 0;
+  uint64_t context_memo_hits_ = 0;
   vp::common::Histogram miss_latency_ns_;
 };
 
