@@ -404,3 +404,40 @@ TEST_CASE("iommu: the fault explanation names the rule and the walk") {
   CHECK(perm.find("Write/AMO page fault") != std::string::npos);
   CHECK(perm.find("walk:") != std::string::npos);
 }
+
+TEST_CASE("iommu: MSI page table redirects virtual interrupt file pages (2.3.3)") {
+  Bench b;
+  run(b, [](Bench& b) {
+    const uint64_t ddt = b.alloc_page(), msipt = b.alloc_page();
+    const uint64_t groot = b.alloc_page(16384);  // Sv39x4 root: 16 KiB
+    // Second stage (MSI translation needs one, 2.1.3.5): GPA 0x28008000 ->
+    // SPA 0x60008000; the interrupt-file pages are not mapped there.
+    b.map(groot, 3, 0x28008000, 0x60008000, kFlagsRW);
+    DeviceContext dc;
+    dc.tc = dc::tc::kV.make(1);
+    dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) | dc::iohgatp::kGscid.make(5) |
+                 dc::iohgatp::kPpn.make(groot >> 12);
+    dc.msiptp = dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
+    dc.msi_addr_mask = 0x7;                  // 8 interrupt files
+    dc.msi_addr_pattern = 0x28000000 >> 12;  // at GPA 0x28000000..0x28007fff
+    b.install_dc(ddt, kDid, dc, true);
+    b.set_ddtp(regs::ddtp::k1Lvl, ddt);
+    // File 3 -> SPA page 0x90003000, write-through PTE (M=3).
+    b.poke64(msipt + 16 * 3,
+             msi_pte::kV.make(1) | msi_pte::kM.make(3) | msi_pte::kPpn.make(0x90003));
+    uint32_t data = 0x21;
+    CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x28003000, &data, 4) == tlm::TLM_OK_RESPONSE);
+    CHECK(uint32_t(b.peek64(0x90003000)) == 0x21);
+    // Outside the pattern: the second stage translates.
+    CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x28008000, &data, 4) == tlm::TLM_OK_RESPONSE);
+    CHECK(uint32_t(b.peek64(0x60008000)) == 0x21);
+    // File 4 has V=0: cause 262.
+    CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x28004000, &data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    REQUIRE(b.iommu.recent_faults().size() == 1);
+    CHECK(b.iommu.recent_faults()[0].cause == cause::kMsiPteNotValid);
+    // File 5 in MRIF mode (not offered): misconfigured, cause 263.
+    b.poke64(msipt + 16 * 5, msi_pte::kV.make(1) | msi_pte::kM.make(1));
+    CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x28005000, &data, 4) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(b.iommu.recent_faults().back().cause == cause::kMsiPteMisconfigured);
+  });
+}

@@ -260,8 +260,14 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
     rc.pc_used = true;
     rc.ctx = TranslationContext::from(dc, &pc);
   }
-  rc.identity =
-      rc.ctx.iosatp_mode == iosatp_mode::kBare && rc.ctx.iohgatp_mode == iohgatp_mode::kBare;
+  if (features_.has(regs::capabilities::MSI_FLAT) && dc.msiptp_mode() == dc::msiptp::kModeFlat) {
+    rc.msi = true;
+    rc.msiptp_ppn = dc.msiptp_ppn();
+    rc.msi_mask = dc::msi_addr::kMask.get(dc.msi_addr_mask);
+    rc.msi_pattern = dc::msi_addr::kPattern.get(dc.msi_addr_pattern);
+  }
+  rc.identity = rc.ctx.iosatp_mode == iosatp_mode::kBare &&
+                rc.ctx.iohgatp_mode == iohgatp_mode::kBare && !rc.msi;
   rc.key = IotlbKey{rc.ctx.iohgatp_mode != iohgatp_mode::kBare, rc.ctx.gscid,
                     rc.ctx.iosatp_mode != iosatp_mode::kBare, rc.ctx.pscid};
   return true;
@@ -307,6 +313,10 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
     return identity(t, rq.iova);
   }
   if (rc->translated) ++translated_requests_;
+  // Step 18 without a first stage: the IOVA is the GPA.
+  if (rc->ctx.iosatp_mode == iosatp_mode::kBare && rc->msi_page(rq.iova)) {
+    return translate_msi(*rc, rq.iova, rq.access, delay, t);
+  }
 
   // Steps 17-19 with the IOTLB in front.
   delay += iotlb_lookup_;
@@ -335,6 +345,20 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   miss_latency_ns_.add(uint64_t((done - start).to_seconds() * 1e9 + 0.5));
   delay = done - sc_core::sc_time_stamp();
   t.trace = std::move(w.trace);
+  if (rc->msi) {
+    // Step 18 after the first stage: an MSI page's GPA is not translated by
+    // the second stage, so a guest-page fault on the explicit access to it
+    // (iotval2 bit 0 clear) is not a fault either.
+    const bool explicit_gpf =
+        (w.cause == cause::kReadGuestPageFault || w.cause == cause::kWriteGuestPageFault ||
+         w.cause == cause::kInstructionGuestPageFault) &&
+        !(w.iotval2 & fault_record::kIotval2Implicit);
+    if (w.ok() && rc->msi_page(w.gpa)) return translate_msi(*rc, w.gpa, rq.access, delay, t);
+    if (explicit_gpf) {
+      const uint64_t gpa = (w.iotval2 & ~0xfffull) | (rq.iova & 0xfff);
+      if (rc->msi_page(gpa)) return translate_msi(*rc, gpa, rq.access, delay, t);
+    }
+  }
   if (!w.ok()) {
     t.iotval2 = w.iotval2;
     return fail(t, w.cause, std::move(w.why));
@@ -366,6 +390,57 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   t.executable = w.x;
   t.dirty = w.dirty;
   t.pbmt = e.pbmt;
+  return t;
+}
+
+Translation& Iommu::translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
+                                  sc_core::sc_time& delay, Translation& t) {
+  ++msi_translations_;
+  if (access == AccessType::kExecute) {
+    return fail(t, cause::kInstructionAccessFault,
+                strprintf("GPA 0x%" PRIx64 " is a virtual interrupt file page (MSI page table): "
+                          "read-for-execute is not allowed there",
+                          gpa));
+  }
+  // I = extract(A >> 12, msi_addr_mask): the mask's one bits, packed.
+  uint64_t index = 0;
+  unsigned out = 0;
+  for (unsigned bit = 0; bit < 52; ++bit) {
+    if ((rc.msi_mask >> bit) & 1) index |= (((gpa >> 12) >> bit) & 1) << out++;
+  }
+  const uint64_t pte_addr = (rc.msiptp_ppn << 12) | (index * msi_pte::kSize);
+  uint64_t pte[2] = {0, 0};
+  delay += walk_level_;
+  if (!memory_.read_block(pte_addr, pte, 2, delay)) {
+    return fail(t, cause::kMsiPteLoadAccessFault,
+                strprintf("reading the MSI PTE for interrupt file %" PRIu64 " at 0x%" PRIx64
+                          " failed (bus error)",
+                          index, pte_addr));
+  }
+  if (features_.big_endian()) {
+    pte[0] = __builtin_bswap64(pte[0]);
+    pte[1] = __builtin_bswap64(pte[1]);
+  }
+  t.trace.push_back(WalkStep{WalkTable::kSecondStage, 0, pte_addr, pte[0]});
+  if (!msi_pte::kV.get(pte[0])) {
+    return fail(t, cause::kMsiPteNotValid,
+                strprintf("MSI PTE for interrupt file %" PRIu64 " at 0x%" PRIx64
+                          " has V=0 (GPA 0x%" PRIx64 ")",
+                          index, pte_addr, gpa));
+  }
+  const unsigned mode = unsigned(msi_pte::kM.get(pte[0]));
+  if (msi_pte::kC.get(pte[0]) || mode != msi_pte::kModeWriteThrough ||
+      (pte[0] & msi_pte::kWriteThroughReservedMask) || pte[1] != 0) {
+    return fail(t, cause::kMsiPteMisconfigured,
+                strprintf("MSI PTE 0x%016" PRIx64 "_%016" PRIx64 " at 0x%" PRIx64
+                          " is not a valid write-through PTE (M must be 3, C and reserved bits "
+                          "0; MRIF mode is not offered)",
+                          pte[1], pte[0], pte_addr));
+  }
+  t.spa = (msi_pte::kPpn.get(pte[0]) << 12) | (gpa & 0xfff);
+  t.page_log2 = 12;
+  t.readable = t.writable = t.dirty = true;
+  t.executable = false;
   return t;
 }
 
@@ -681,6 +756,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("bare_requests", double(bare_requests_));
   v.value("translated_requests", double(translated_requests_));
   v.value("walks", double(walks_));
+  v.value("msi_translations", double(msi_translations_));
   v.value("context_reuses", double(context_memo_hits_));
   v.value("faults", double(faults_));
   v.value("faults_suppressed_by_dtf", double(faults_suppressed_));

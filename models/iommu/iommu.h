@@ -146,8 +146,14 @@ class Iommu : public sc_core::sc_module {
     bool privileged = false;  // supervisor privilege granted (PC.ta.ENS)
     bool pc_used = false;     // a process context was looked up
     bool dtf = false;
+    bool msi = false;  // DC.msiptp.MODE is Flat: MSI page table in use
+    uint64_t msiptp_ppn = 0, msi_mask = 0, msi_pattern = 0;
     TranslationContext ctx;
     IotlbKey key;
+    // Is `gpa` in a virtual interrupt file page (2.1.3.6)?
+    bool msi_page(uint64_t gpa) const {
+      return msi && ((gpa >> 12) & ~msi_mask) == (msi_pattern & ~msi_mask);
+    }
   };
   // The last request's context, reused for the next request of the same
   // device/PASID/privilege/type until a directory invalidation or ddtp write.
@@ -164,6 +170,9 @@ class Iommu : public sc_core::sc_module {
 
   bool resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay, ResolvedContext& rc,
                        Translation& t);
+  // MSI address translation through the MSI page table (2.3.3).
+  Translation& translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
+                             sc_core::sc_time& delay, Translation& t);
   void upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned upstream_transport_dbg(tlm::tlm_generic_payload& gp);
   bool upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
@@ -215,6 +224,7 @@ class Iommu : public sc_core::sc_module {
   uint64_t dmi_revocations_ = 0;
   uint64_t debug_translations_ = 0;
   uint64_t walks_ = 0;
+  uint64_t msi_translations_ = 0;
   uint64_t context_memo_hits_ = 0;
   vp::common::Histogram miss_latency_ns_;
 };

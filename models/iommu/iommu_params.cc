@@ -106,6 +106,7 @@ void IommuParams::validate() const {
   if (sv48 && !sv39) fail("sv48", "Sv48 requires sv39 (spec 6.3)");
   if (sv57 && !sv48) fail("sv57", "Sv57 requires sv48 (spec 6.3)");
   if (amo_mrif && !msi_mrif) fail("amo_mrif", "atomic MRIF updates need msi_mrif");
+  if (msi_mrif) fail("msi_mrif", "MRIF-mode MSI PTEs are not modeled (msi_flat is)");
   if (pri && !ats) fail("pri", "page requests (PRI) need ats");
   if (t2gpa && !ats) fail("t2gpa", "T2GPA returns GPAs in ATS completions and needs ats");
   igs_value();  // throws on a bad string

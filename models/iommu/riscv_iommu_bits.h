@@ -136,6 +136,20 @@ constexpr uint64_t kReservedMask = bit_range(63, 52);
 }  // namespace msi_addr
 }  // namespace dc
 
+// MSI page-table entry (RISC-V AIA "MSI page tables", used by IOMMU 2.3.3):
+// two doublewords. Only the write-through ("basic translate", M=3) format
+// is modeled; MRIF mode (M=1) needs capabilities.MSI_MRIF.
+namespace msi_pte {
+constexpr unsigned kSize = 16;
+constexpr BitField kV{0, 1};
+constexpr BitField kM{1, 2};
+constexpr BitField kPpn{10, 44};
+constexpr BitField kC{63, 1};
+constexpr unsigned kModeMrif = 1;
+constexpr unsigned kModeWriteThrough = 3;
+constexpr uint64_t kWriteThroughReservedMask = bit_range(9, 3) | bit_range(62, 54);
+}  // namespace msi_pte
+
 // iosatp.MODE encodings with DC.tc.SXL=0 (table IOSATP_MODE_ENC-0).
 namespace iosatp_mode {
 constexpr unsigned kBare = 0;
