@@ -441,3 +441,49 @@ TEST_CASE("iommu: MSI page table redirects virtual interrupt file pages (2.3.3)"
     CHECK(b.iommu.recent_faults().back().cause == cause::kMsiPteMisconfigured);
   });
 }
+
+TEST_CASE("iommu: ATS translation requests and Translated requests") {
+  Bench b;
+  run(b, [](Bench& b) {
+    b.setup_sv39(dc::tc::kEnAts.make(1));
+    b.map(b.pt_root, 3, 0x1000, 0x7000, kFlagsRW);
+    b.map(b.pt_root, 3, 0x2000, 0x8000, pte::kR | pte::kA | pte::kU);
+    b.map(b.pt_root, 3, 0x200000, 0x40000000, kFlagsRW, 1);  // 2 MiB
+    auto ats = [&](uint64_t iova, bool no_write, uint64_t* entry, uint32_t did = kDid) {
+      PcieExtension ext;
+      ext.rid = uint16_t(did);
+      ext.address_type = vp::common::AddressType::kTranslationRequest;
+      ext.no_write = no_write;
+      return b.dev.transport(tlm::TLM_READ_COMMAND, iova, entry, 8, sc_core::SC_ZERO_TIME, nullptr,
+                             0, 0, &ext);
+    };
+    uint64_t e = 0;
+    REQUIRE(ats(0x1000, false, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK(e == (0x7000 | 0x3));  // R, W, 4 KiB
+    REQUIRE(ats(0x2000, false, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK(e == (0x8000 | 0x1));  // read-only page: W denied
+    REQUIRE(ats(0x200000, true, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK(e == (0x40000000 | (0xffull << 12) | (1ull << 11) | 0x1));  // S=1, 2 MiB
+    REQUIRE(ats(0x9000, false, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK((e & 3) == 0);  // unmapped: success with R=W=0 and no fault record
+    CHECK(b.iommu.recent_faults().empty());
+
+    // Translated request: bypasses translation (EN_ATS=1, T2GPA=0).
+    PcieExtension tr;
+    tr.rid = kDid;
+    tr.address_type = vp::common::AddressType::kTranslated;
+    uint64_t v = 0x77;
+    CHECK(b.dev.transport(tlm::TLM_WRITE_COMMAND, 0x7040, &v, 8, sc_core::SC_ZERO_TIME, nullptr, 0,
+                          0, &tr) == tlm::TLM_OK_RESPONSE);
+    CHECK(b.peek64(0x7040) == 0x77);
+
+    // A device without EN_ATS: Unsupported Request and a cause-260 record.
+    DeviceContext dc;
+    dc.tc = dc::tc::kV.make(1);
+    b.install_dc(b.ddt, kDid + 1, dc, true);
+    CHECK(ats(0x1000, false, &e, kDid + 1) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    REQUIRE(b.iommu.recent_faults().size() == 1);
+    CHECK(b.iommu.recent_faults()[0].cause == cause::kTransactionTypeDisallowed);
+    CHECK(b.iommu.recent_faults()[0].ttyp == ttyp::kAtsTranslationRequest);
+  });
+}

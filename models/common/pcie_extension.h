@@ -36,6 +36,8 @@ class PcieExtension : public tlm::tlm_extension<PcieExtension> {
   bool privileged = false;  // PMR: privileged mode requested
   bool execute = false;     // ER: execute requested
   AddressType address_type = AddressType::kUntranslated;
+  // ATS translation request: No Write (NW), read-only access is requested.
+  bool no_write = false;
   bool no_snoop = false;
   bool relaxed_ordering = false;
   uint8_t traffic_class = 0;

@@ -216,11 +216,6 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
                    dc.fsc_mode()));
     return false;
   }
-  if (ats_request) {
-    fail(t, cause::kTransactionTypeDisallowed,
-         "ATS translation requests are not modeled by this IOMMU");
-    return false;
-  }
   // Steps 9-10: Translated requests without T2GPA are complete.
   rc.translated = translated;
   if (translated && !dc.t2gpa()) {
@@ -518,6 +513,10 @@ void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&
   const AccessType access = gp.is_write() ? AccessType::kWrite : AccessType::kRead;
   TranslationRequest rq = request_of(gp, access);
   const unsigned len = gp.get_data_length();
+  if (rq.address_type == AddressType::kTranslationRequest) {
+    ats_translation_request(gp, rq, delay);
+    return;
+  }
   bytes_ += len;
 
   Translation t = translate(rq, delay);
@@ -573,6 +572,76 @@ void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&
   }
   if (part.get_extension<PcieExtension>()) part.clear_extension<PcieExtension>();
   gp.set_response_status(status);
+}
+
+// PCIe ATS translation request (spec "PCIe ATS translation request
+// handling"): a read whose 8-byte data receives one Translation Completion
+// data entry (PCIe layout: R bit 0, W 1, U 2, Exe 3, Priv 4, Global 5, N 10,
+// S 11, translated address 63:12 with the S size encoding). Configuration
+// errors complete with Unsupported Request (TLM_ADDRESS_ERROR_RESPONSE) or
+// Completer Abort (TLM_GENERIC_ERROR_RESPONSE) and are reported as faults;
+// page faults give a successful completion with R=W=0 and no record.
+void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,
+                                    sc_core::sc_time& delay) {
+  ++ats_requests_;
+  const PcieExtension* ext = gp.get_extension<PcieExtension>();
+  const bool no_write = ext && ext->no_write;
+  const bool exe_requested = ext && ext->execute;
+  if (gp.is_write() || gp.get_data_length() != 8 || gp.get_byte_enable_ptr() != nullptr) {
+    gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  auto page_fault_like = [](uint32_t c) {
+    switch (c) {
+      case cause::kInstructionPageFault:
+      case cause::kReadPageFault:
+      case cause::kWritePageFault:
+      case cause::kInstructionGuestPageFault:
+      case cause::kReadGuestPageFault:
+      case cause::kWriteGuestPageFault:
+      case cause::kPdtNotValid:
+      case cause::kMsiPteNotValid:
+        return true;
+    }
+    return false;
+  };
+  rq.access = no_write ? AccessType::kRead : AccessType::kWrite;
+  Translation t = translate(rq, delay);
+  bool r = t.ok(), w = t.ok() && !no_write;
+  if (!t.ok() && page_fault_like(t.cause) && !no_write) {
+    rq.access = AccessType::kRead;  // maybe readable but not writable
+    t = translate(rq, delay);
+    r = t.ok();
+  }
+  if (!t.ok() && !page_fault_like(t.cause)) {
+    report_fault(rq, t);
+    const bool unsupported =
+        t.cause >= cause::kAllInboundDisallowed && t.cause <= cause::kTransactionTypeDisallowed;
+    gp.set_response_status(unsupported ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                                       : tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  bool x = false;
+  if (r && exe_requested) {
+    TranslationRequest xr = rq;
+    xr.access = AccessType::kExecute;
+    x = translate(xr, delay).ok();
+  }
+  uint64_t entry = 0;
+  if (r) {
+    uint64_t page = t.spa >> 12;
+    const unsigned log2 = std::min(t.page_log2, 56u);
+    if (log2 > 12) {
+      const unsigned n = log2 - 12;
+      page = ((page >> n) << n) | ((1ull << (n - 1)) - 1);
+      entry |= 1ull << 11;  // S
+    }
+    entry |= page << 12;
+    entry |= (r ? 1ull : 0) | (w ? 2ull : 0) | (x ? 8ull : 0);
+    if (rq.privileged) entry |= 1ull << 4;  // Priv: permissions are for that level
+  }
+  std::memcpy(gp.get_data_ptr(), &entry, 8);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 unsigned Iommu::upstream_transport_dbg(tlm::tlm_generic_payload& gp) {
@@ -755,6 +824,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("bytes", double(bytes_), "bytes");
   v.value("bare_requests", double(bare_requests_));
   v.value("translated_requests", double(translated_requests_));
+  v.value("ats_translation_requests", double(ats_requests_));
   v.value("walks", double(walks_));
   v.value("msi_translations", double(msi_translations_));
   v.value("context_reuses", double(context_memo_hits_));

@@ -30,9 +30,14 @@
 // invalidation command, a ddtp or fctl write, and any DMI invalidation from
 // downstream revoke every region granted upstream.
 //
-// Not modeled: PCIe ATS translation completions (translation requests are
-// accepted only as the debug interface computes them), the page-request
-// queue (capabilities keep PRI off unless configured), MRIF-mode MSI PTEs,
+// ATS: a translation request (PcieExtension address_type
+// kTranslationRequest) is a read whose 8 bytes receive a PCIe Translation
+// Completion data entry; Translated requests bypass translation when
+// DC.tc.EN_ATS is set (or take the second stage with T2GPA).
+//
+// Not modeled: device-side ATCs (ATS.INVAL completes at once), page
+// requests from devices (the page-request queue registers exist when
+// capabilities.ATS is set, but no device issues PRI), MRIF-mode MSI PTEs,
 // QoS IDs, RAS/data corruption.
 #pragma once
 
@@ -174,6 +179,8 @@ class Iommu : public sc_core::sc_module {
   Translation& translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
                              sc_core::sc_time& delay, Translation& t);
   void upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void ats_translation_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,
+                               sc_core::sc_time& delay);
   unsigned upstream_transport_dbg(tlm::tlm_generic_payload& gp);
   bool upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   void regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -224,6 +231,7 @@ class Iommu : public sc_core::sc_module {
   uint64_t dmi_revocations_ = 0;
   uint64_t debug_translations_ = 0;
   uint64_t walks_ = 0;
+  uint64_t ats_requests_ = 0;
   uint64_t msi_translations_ = 0;
   uint64_t context_memo_hits_ = 0;
   vp::common::Histogram miss_latency_ns_;

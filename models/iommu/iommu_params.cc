@@ -109,6 +109,7 @@ void IommuParams::validate() const {
   if (msi_mrif) fail("msi_mrif", "MRIF-mode MSI PTEs are not modeled (msi_flat is)");
   if (pri && !ats) fail("pri", "page requests (PRI) need ats");
   if (t2gpa && !ats) fail("t2gpa", "T2GPA returns GPAs in ATS completions and needs ats");
+  if (t2gpa) fail("t2gpa", "ATS completions carrying GPAs (T2GPA) are not modeled");
   igs_value();  // throws on a bad string
   if (hpm_counters > regs::kHpmCounters)
     fail("hpm_counters", std::to_string(hpm_counters) + " exceeds the 31 architected counters");
