@@ -27,8 +27,13 @@ enum Port : unsigned { kDramPort = 0, kMsiPort = 1, kDmaRegsPort = 2, kIommuRegs
 
 VirtualPlatform::VirtualPlatform(sc_core::sc_module_name name, const PlatformParams& params)
     : sc_module(name), params_(params), cpu_irq_("cpu_irq") {
-  info_ = PlatformInfo{params.dram_base, params.dram.size, params.msi_base, params.dma_base, 1,
-                       params.iommu_present ? params.iommu_base : 0};
+  info_ = PlatformInfo{params.dram_base,
+                       params.dram.size,
+                       params.msi_base,
+                       params.dma_base,
+                       1,
+                       params.iommu_present ? params.iommu_base : 0,
+                       params.dma.requester_id};
   bus_ = std::make_unique<vp::common::Interconnect>("bus", params.interconnect);
   try {
     bus_->map("dram", params.dram_base, params.dram.size, kDramPort);

@@ -59,8 +59,9 @@ struct PlatformInfo {
   uint64_t ram_base, ram_size;
   uint64_t msi_base;
   uint64_t dma_regs;
-  unsigned dma_irq;     // MSI identity the scenario gives the DMA engine
-  uint64_t iommu_regs;  // 0 without an IOMMU
+  unsigned dma_irq;        // MSI identity the scenario gives the DMA engine
+  uint64_t iommu_regs;     // 0 without an IOMMU
+  uint32_t dma_device_id;  // the DMA engine's requester ID (IOMMU device_id)
 };
 
 class VirtualPlatform : public sc_core::sc_module {
