@@ -487,3 +487,63 @@ TEST_CASE("iommu: ATS translation requests and Translated requests") {
     CHECK(b.iommu.recent_faults()[0].ttyp == ttyp::kAtsTranslationRequest);
   });
 }
+
+TEST_CASE("iommu: every DDT depth x first-stage mode x second-stage mode translates") {
+  IommuParams p = IommuBench::quiet({});
+  p.sv57 = p.sv57x4 = true;
+  Bench b(p);
+  run(b, [](Bench& b) {
+    unsigned combos = 0;
+    uint32_t did = 0x1234;  // needs 2 or 3 levels with extended DCs
+    for (unsigned ddt_mode : {regs::ddtp::k2Lvl, regs::ddtp::k3Lvl}) {
+      for (unsigned fs :
+           {iosatp_mode::kBare, iosatp_mode::kSv39, iosatp_mode::kSv48, iosatp_mode::kSv57}) {
+        for (unsigned gs : {iohgatp_mode::kBare, iohgatp_mode::kSv39x4, iohgatp_mode::kSv48x4,
+                            iohgatp_mode::kSv57x4}) {
+          ++did;
+          const uint64_t ddt = b.alloc_page();
+          const unsigned fs_levels = fs == iosatp_mode::kBare ? 0 : fs - iosatp_mode::kSv39 + 3;
+          const unsigned gs_levels = gs == iohgatp_mode::kBare ? 0 : gs - iohgatp_mode::kSv39x4 + 3;
+          const uint64_t iova = 0x12345000, gpa = 0x40000000 + 0x1000 * combos;
+          const uint64_t spa = 0x80000000 + 0x1000 * combos;
+          DeviceContext dc;
+          dc.tc = dc::tc::kV.make(1);
+          uint64_t groot = 0;
+          if (gs_levels) {
+            groot = b.alloc_page(16384);
+            dc.iohgatp = dc::iohgatp::kMode.make(gs) | dc::iohgatp::kGscid.make(combos) |
+                         dc::iohgatp::kPpn.make(groot >> 12);
+          }
+          // Without a second stage the first stage's output is the SPA.
+          const uint64_t fs_out = gs_levels ? gpa : spa;
+          if (fs_levels) {
+            const uint64_t root = b.alloc_page();
+            dc.ta = dc::ta::kPscid.make(combos);
+            dc.fsc = dc::fsc::kMode.make(fs) | dc::fsc::kPpn.make(root >> 12);
+            b.map(root, fs_levels, iova, fs_out, kFlagsRW);
+          }
+          if (gs_levels) {
+            // The second stage maps the data page and, identically, every
+            // table page the first stage uses (implicit accesses).
+            b.map(groot, gs_levels, fs_levels ? gpa : iova, spa, kFlagsRW, 0, true);
+          }
+          const uint64_t table_end = b.next_page + 0x40000;  // room for tables to come
+          b.install_dc_at_depth(ddt_mode, ddt, did, dc, true);
+          if (gs_levels) {
+            for (uint64_t a = 0x100000; a < table_end; a += 4096) {
+              b.map(groot, gs_levels, a, a, kFlagsRW, 0, true);
+            }
+          }
+          b.set_ddtp(ddt_mode, ddt);
+          uint64_t v = 0x1000 + combos;
+          INFO("ddt " << ddt_mode << " fs " << fs << " gs " << gs);
+          CHECK(b.dma(tlm::TLM_WRITE_COMMAND, iova + 8, &v, 8, did) == tlm::TLM_OK_RESPONSE);
+          CHECK(b.peek64((fs_levels || gs_levels ? spa : iova) + 8) == v);
+          ++combos;
+        }
+      }
+    }
+    CHECK(combos == 32);
+    CHECK(b.iommu.recent_faults().empty());
+  });
+}

@@ -83,15 +83,38 @@ struct IommuBench {
     return a;
   }
 
+  // Any DDT depth (ddtp mode 1LVL..3LVL), creating directory pages on the
+  // way; extended (64-byte) DCs when `extended`. Returns the DC address.
+  uint64_t install_dc_at_depth(unsigned ddtp_mode, uint64_t ddt_root, uint32_t device_id,
+                               const vp::iommu::DeviceContext& dc, bool extended) {
+    const unsigned levels = ddtp_mode - 1;  // 1LVL = 2 in ddtp encoding
+    const unsigned w0 = extended ? 6 : 7;
+    uint64_t table = ddt_root;
+    for (int level = int(levels) - 1; level > 0; --level) {
+      const unsigned shift = w0 + 9 * unsigned(level - 1);
+      const uint64_t e = table + 8 * ((device_id >> shift) & 0x1ff);
+      uint64_t v = peek64(e);
+      if (!(v & 1)) {
+        v = 1 | ((alloc_page() >> 12) << 10);
+        poke64(e, v);
+      }
+      table = ((v >> 10) & ((1ull << 44) - 1)) << 12;
+    }
+    return install_dc(table, device_id & ((1u << w0) - 1), dc, extended);
+  }
+
   // Maps `va` to `pa` in an Sv39/48/57 table rooted at `root` (levels 3..5)
   // with a leaf at `leaf_level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB); `flags` are
   // the PTE's low bits (V is added). Returns the leaf PTE address.
+  // With `x4` the table is Sv39x4/48x4/57x4: a 16-KiB root indexed by 11
+  // bits.
   uint64_t map(uint64_t root, unsigned levels, uint64_t va, uint64_t pa, uint64_t flags,
-               unsigned leaf_level = 0) {
+               unsigned leaf_level = 0, bool x4 = false) {
     using namespace vp::iommu;
     uint64_t table = root;
     for (int level = int(levels) - 1; level > int(leaf_level); --level) {
-      const uint64_t e = table + 8 * ((va >> (12 + 9 * level)) & 0x1ff);
+      const uint64_t index_mask = (x4 && level == int(levels) - 1) ? 0x7ff : 0x1ff;
+      const uint64_t e = table + 8 * ((va >> (12 + 9 * level)) & index_mask);
       uint64_t v = peek64(e);
       if (!(v & 1)) {
         v = pte::kV | pte::kPpn.make(alloc_page() >> 12);
@@ -99,7 +122,8 @@ struct IommuBench {
       }
       table = pte::kPpn.get(v) << 12;
     }
-    const uint64_t e = table + 8 * ((va >> (12 + 9 * leaf_level)) & 0x1ff);
+    const uint64_t leaf_mask = (x4 && leaf_level == levels - 1) ? 0x7ff : 0x1ff;
+    const uint64_t e = table + 8 * ((va >> (12 + 9 * leaf_level)) & leaf_mask);
     poke64(e, pte::kPpn.make(pa >> 12) | flags | pte::kV);
     return e;
   }
