@@ -22,6 +22,7 @@ struct CliOptions {
   std::string scenario;           // empty: the config's run.scenario
   std::string stats_path;
   bool stats_table = false;
+  std::string trace_path;  // Chrome/Perfetto trace-event JSON
   bool help = false;
   bool help_config = false;
   bool help_config_markdown = false;

@@ -4,6 +4,7 @@
 #include <iomanip>
 
 #include "models/common/parameters.h"
+#include "models/common/trace.h"
 #include "platform/config.h"
 #include "platform/scenario.h"
 #include "platform/stats_writer.h"
@@ -16,9 +17,12 @@ namespace {
 std::string format_time(const sc_core::sc_time& t) {
   std::ostringstream os;
   const double ns = t.to_seconds() * 1e9;
-  if (ns >= 1e6) os << std::fixed << std::setprecision(3) << ns / 1e6 << " ms";
-  else if (ns >= 1e3) os << std::fixed << std::setprecision(3) << ns / 1e3 << " us";
-  else os << std::fixed << std::setprecision(1) << ns << " ns";
+  if (ns >= 1e6)
+    os << std::fixed << std::setprecision(3) << ns / 1e6 << " ms";
+  else if (ns >= 1e3)
+    os << std::fixed << std::setprecision(3) << ns / 1e3 << " us";
+  else
+    os << std::fixed << std::setprecision(1) << ns << " ns";
   return os.str();
 }
 
@@ -75,6 +79,17 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
     return 2;
   }
 
+  std::unique_ptr<vp::common::TraceWriter> trace;
+  if (!o.trace_path.empty()) {
+    try {
+      trace = std::make_unique<vp::common::TraceWriter>(o.trace_path);
+    } catch (const std::exception& e) {
+      err << "iommu-vp: " << e.what() << "\n";
+      return 2;
+    }
+    vp::common::TraceWriter::set_active(trace.get());
+  }
+
   ScenarioResult result;
   vp->cpu().run([&](guest::hal::Hal& hal) { scenario->run(hal, vp->info(), result); });
   // The guest CPU ends the run with sc_stop(); that is not news.
@@ -84,6 +99,10 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
   sc_core::sc_start();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+  if (trace) {
+    trace->close();
+    vp::common::TraceWriter::set_active(nullptr);
+  }
   if (vp->cpu().failed()) {
     result.ok = false;
     result.message = "guest software failed: " + vp->cpu().failure_message();
@@ -93,9 +112,10 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
   }
 
   const sc_core::sc_time sim = sc_core::sc_time_stamp();
-  const sc_core::sc_time phase = result.end > result.start ? result.end - result.start
-                                                           : sc_core::SC_ZERO_TIME;
-  const double gbps = phase > sc_core::SC_ZERO_TIME ? double(result.bytes) / (phase.to_seconds() * 1e9) : 0;
+  const sc_core::sc_time phase =
+      result.end > result.start ? result.end - result.start : sc_core::SC_ZERO_TIME;
+  const double gbps =
+      phase > sc_core::SC_ZERO_TIME ? double(result.bytes) / (phase.to_seconds() * 1e9) : 0;
   const uint64_t transactions = vp->dma().bus_transactions();
   if (!o.quiet || !result.ok) {
     out << "scenario " << scenario->name() << ": " << (result.ok ? "OK" : "FAILED") << " ("

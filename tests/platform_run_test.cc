@@ -1,6 +1,5 @@
 // iommu-vp end to end, in-process: one run per test case (one kernel each).
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <sstream>
 
@@ -23,8 +22,8 @@ Run run(std::vector<const char*> args) {
 }  // namespace
 
 TEST_CASE("iommu-vp: the default scenario copies, verifies and writes stats") {
-  const auto r = run({"--config", VP_SOURCE_DIR "/configs/default.json", "--stats", "run_test_stats.json",
-                      "--set", "scenario.dma_copy.bytes=256K"});
+  const auto r = run({"--config", VP_SOURCE_DIR "/configs/default.json", "--stats",
+                      "run_test_stats.json", "--set", "scenario.dma_copy.bytes=256K"});
   INFO(r.out << r.err);
   REQUIRE(r.status == 0);
   CHECK(r.out.find("scenario dma-copy: OK") != std::string::npos);
@@ -71,14 +70,16 @@ TEST_CASE("iommu-vp: --help-config lists every key of the default config") {
   const auto r = run({"--help-config"});
   CHECK(r.status == 0);
   const auto def = vp::platform::load_config_file(VP_SOURCE_DIR "/configs/default.json");
-  std::function<void(const nlohmann::json&, const std::string&)> walk = [&](const nlohmann::json& j,
-                                                                            const std::string& pre) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string key = pre.empty() ? it.key() : pre + "." + it.key();
-      if (it->is_object()) walk(*it, key);
-      else CHECK(r.out.find(key + " ") != std::string::npos);
-    }
-  };
+  std::function<void(const nlohmann::json&, const std::string&)> walk =
+      [&](const nlohmann::json& j, const std::string& pre) {
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          const std::string key = pre.empty() ? it.key() : pre + "." + it.key();
+          if (it->is_object())
+            walk(*it, key);
+          else
+            CHECK(r.out.find(key + " ") != std::string::npos);
+        }
+      };
   walk(def, "");
 }
 
@@ -95,4 +96,21 @@ TEST_CASE("iommu-vp: a scenario failure exits 1 with the reason") {
   CHECK(r.status == 1);
   CHECK(r.out.find("FAILED") != std::string::npos);
   CHECK(r.out.find("timed out") != std::string::npos);
+}
+
+TEST_CASE("iommu-vp: --trace writes Chrome/Perfetto trace events for every descriptor") {
+  const auto r = run({"--set", "scenario.dma_copy.bytes=256K", "--set",
+                      "scenario.dma_copy.descriptor_bytes=16K", "--trace", "run_test_trace.json"});
+  INFO(r.out << r.err);
+  REQUIRE(r.status == 0);
+  const auto trace = vp::platform::load_config_file("run_test_trace.json");
+  unsigned descriptors = 0;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["name"] == "descriptor") {
+      ++descriptors;
+      CHECK(e["ph"] == "X");
+      CHECK(e["dur"].get<double>() > 0);
+    }
+  }
+  CHECK(descriptors == 16);
 }

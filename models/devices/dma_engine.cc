@@ -1,11 +1,13 @@
 #include "models/devices/dma_engine.h"
 
+#include <tlm_utils/tlm_quantumkeeper.h>
+
 #include <algorithm>
 #include <cstring>
-#include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "models/common/parameters.h"
 #include "models/common/sim_time.h"
+#include "models/common/trace.h"
 #include "models/devices/dma_engine_regs.h"
 
 namespace vp::devices {
@@ -15,8 +17,8 @@ using sc_core::sc_time;
 using vp::common::FieldAccess;
 
 void DmaEngineParams::declare(vp::common::ParameterSet& p, const std::string& prefix) {
-  p.add(prefix + "burst_bytes", burst_bytes, "bytes", "largest memory request the engine issues",
-        4, 4096);
+  p.add(prefix + "burst_bytes", burst_bytes, "bytes", "largest memory request the engine issues", 4,
+        4096);
   p.add(prefix + "tags", tags, "requests", "outstanding read requests (non-posted tags)", 1, 1024);
   p.add(prefix + "issue_interval_ns", issue_interval_ns, "ns",
         "minimum spacing between two requests of the same direction");
@@ -28,12 +30,17 @@ void DmaEngineParams::declare(vp::common::ParameterSet& p, const std::string& pr
 }
 
 DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaEngineParams& params)
-    : sc_module(name), regs("regs"), dma("dma"), params_(params),
+    : sc_module(name),
+      regs("regs"),
+      dma("dma"),
+      params_(params),
       interval_(vp::common::ns_to_time(params.issue_interval_ns)),
       desc_overhead_(vp::common::ns_to_time(params.descriptor_overhead_ns)),
       reg_latency_(vp::common::ns_to_time(params.register_latency_ns)),
-      bank_(std::string(basename()) + ".regs"), reads_(params.tags),
-      ext_(new vp::common::PcieExtension), buffer_(size_t(params.burst_bytes) * params.tags) {
+      bank_(std::string(basename()) + ".regs"),
+      reads_(params.tags),
+      ext_(new vp::common::PcieExtension),
+      buffer_(size_t(params.burst_bytes) * params.tags) {
   gp_.set_extension(ext_);
   ext_->rid = static_cast<uint16_t>(params.requester_id);
   regs.register_b_transport(this, &DmaEngine::regs_b_transport);
@@ -45,7 +52,8 @@ DmaEngine::DmaEngine(sc_core::sc_module_name name, const DmaEngineParams& params
       .field("reset", 2, 1, FieldAccess::kW1S)
       .on_write([this](uint64_t old, uint64_t v) {
         if (v & kCtrlReset) {
-          for (const char* r : {"ctrl", "status", "ring_head", "ring_tail", "completed", "err_addr"})
+          for (const char* r :
+               {"ctrl", "status", "ring_head", "ring_tail", "completed", "err_addr"})
             bank_[r].reset();
           reads_.resize(params_.tags);
           return;
@@ -113,8 +121,12 @@ void DmaEngine::engine_thread() {
       head.set((index + 1) & (entries - 1));
       bank_["completed"].set(bank_["completed"].get() + 1);
       ++descriptors_;
-      descriptor_latency_ns_.add(
-          static_cast<uint64_t>((std::max(writes_done_, cursor_) - start).to_seconds() * 1e9));
+      const sc_time end = std::max(writes_done_, cursor_);
+      descriptor_latency_ns_.add(static_cast<uint64_t>((end - start).to_seconds() * 1e9));
+      if (auto* tw = vp::common::TraceWriter::active()) {
+        tw->span(tw->track(std::string(name()) + ".descriptors"), "descriptor", start, end - start,
+                 {{"index", index}, {"completed", descriptors_}});
+      }
       sync_if_ahead();
     }
     status.set(status.get() & ~uint64_t(kStatusBusy));
@@ -180,8 +192,10 @@ uint8_t DmaEngine::execute(uint64_t desc_addr) {
       err = length == 0 ? uint8_t(kErrBadDesc) : fill(src, dst, length);
       break;
     case kOpWriteImm:
-      if (length == 0 || length > 8) err = kErrBadDesc;
-      else if (!post_write(dst, &src, length)) err = kErrWrite;
+      if (length == 0 || length > 8)
+        err = kErrBadDesc;
+      else if (!post_write(dst, &src, length))
+        err = kErrWrite;
       break;
     default:
       err = kErrBadDesc;
@@ -267,7 +281,8 @@ void DmaEngine::signal_msi() {
   ext_->is_msi = true;
   const sc_time issue = std::max({cursor_, last_issue_, writes_done_});
   sc_time done;
-  const bool ok = access(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint32_t*>(&data), 4, issue, &done);
+  const bool ok =
+      access(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint32_t*>(&data), 4, issue, &done);
   ext_->is_msi = false;
   if (ok) {
     ++msis_;

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <sstream>
 
+#include "models/common/trace.h"
+
 namespace vp::iommu {
 
 using vp::common::AddressType;
@@ -338,6 +340,13 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time done = walkers_.reserve(start, walk);
   miss_latency_ns_.add(uint64_t((done - start).to_seconds() * 1e9 + 0.5));
+  if (auto* tw = vp::common::TraceWriter::active()) {
+    tw->span(tw->track(std::string(name()) + ".walker"), "walk", start, done - start,
+             {{"iova", rq.iova, true},
+              {"device_id", rq.device_id, true},
+              {"levels", w.first_stage_levels + w.second_stage_levels},
+              {"cause", w.cause}});
+  }
   delay = done - sc_core::sc_time_stamp();
   t.trace = std::move(w.trace);
   if (rc->msi) {
@@ -471,6 +480,11 @@ void Iommu::report_fault(const TranslationRequest& rq, const Translation& t) {
   f.iotval = rq.iova;
   f.iotval2 = t.iotval2;
   const bool suppressed = t.dtf && !cause::reported_when_dtf_set(t.cause);
+  if (auto* tw = vp::common::TraceWriter::active()) {
+    tw->instant(tw->track(std::string(name()) + ".faults"), cause::name(t.cause),
+                sc_core::sc_time_stamp(),
+                {{"cause", t.cause}, {"device_id", rq.device_id, true}, {"iova", rq.iova, true}});
+  }
   if (params_.log_faults) {
     f.explanation = explain(rq, t);
     std::string msg = f.explanation;
