@@ -6,6 +6,7 @@
 // record, cmd_ill/cqmf); the counters must add up at the end.
 #include <catch2/catch.hpp>
 #include <random>
+#include <vector>
 
 #include "tests/support/iommu_bench.h"
 
@@ -33,6 +34,8 @@ struct Fuzzer {
   // states before garbage overwrites them.
   void seed_tables() {
     b.next_page = kTableBase;
+    static const std::vector<uint8_t> zeros(kTableSize, 0);
+    b.poke(kTableBase, zeros.data(), unsigned(zeros.size()));  // drop the garbage
     const uint64_t ddt = b.alloc_page();
     for (uint32_t did = 0; did < 8; ++did) {
       const uint64_t leaf = b.alloc_page();
@@ -117,6 +120,78 @@ struct Fuzzer {
     b.cpu.transport(tlm::TLM_WRITE_COMMAND, off, &v, len);
   }
 
+  // Writes a few commands at the queue's tail and rings the doorbell. Most
+  // are well formed (every opcode and function, random operands); some are
+  // random bits. Sometimes the queue is (re)configured first.
+  void queue_commands() {
+    if (rnd(8) == 0 || !(b.iommu.register_file().cqcsr() & regs::cqcsr::cqon.mask())) {
+      uint64_t csr = 0;
+      b.cpu.write(regs::kCqcsr, &csr, 4);  // off
+      uint64_t cqb =
+          regs::qb::PPN.put((kTableBase >> 12) + 200 + rnd(16)) | regs::qb::LOG2SZ_1.put(rnd(6));
+      b.cpu.write(regs::kCqb, &cqb, 8);
+      csr = regs::cqcsr::cqen.mask() | (rnd(2) ? regs::cqcsr::cie.mask() : 0);
+      b.cpu.write(regs::kCqcsr, &csr, 4);
+    }
+    auto& rf = b.iommu.register_file();
+    uint32_t tail = rf.cqt();
+    for (unsigned n = 1 + unsigned(rnd(4)); n > 0; --n) {
+      uint64_t cmd[2];
+      if (rnd(6) == 0) {
+        cmd[0] = rng();
+        cmd[1] = rng();
+      } else {
+        cmd[0] = cmd[1] = 0;
+        const uint64_t addr = kTableBase + 8 * rnd(kTableSize / 8);
+        switch (rnd(4)) {
+          case 0: {  // IOTINVAL.VMA / GVMA
+            namespace t = command::iotinval;
+            const bool gvma = rnd(2), av = rnd(2);
+            cmd[0] = command::kOpcode.make(command::kOpIotinval) |
+                     command::kFunc3.make(gvma ? t::kFuncGvma : t::kFuncVma) | t::kAv.make(av) |
+                     t::kGv.make(rnd(2)) | t::kGscid.make(rnd(8)) |
+                     t::kPscv.make(gvma ? 0 : rnd(2)) | t::kPscid.make(rnd(16));
+            cmd[1] = av ? t::kAddr.make(rnd(1u << 20)) : 0;
+            break;
+          }
+          case 1: {  // IOFENCE.C
+            namespace f = command::iofence;
+            const bool av = rnd(2);
+            cmd[0] = command::kOpcode.make(command::kOpIofence) | f::kAv.make(av) |
+                     f::kPr.make(rnd(2)) | f::kPw.make(rnd(2)) | (av ? f::kData.make(rng()) : 0);
+            cmd[1] = av ? f::kAddr.make(addr >> 2) : 0;
+            break;
+          }
+          case 2: {  // IODIR.INVAL_DDT / INVAL_PDT
+            namespace d = command::iodir;
+            const bool pdt = rnd(2);
+            cmd[0] = command::kOpcode.make(command::kOpIodir) |
+                     command::kFunc3.make(pdt ? d::kFuncInvalPdt : d::kFuncInvalDdt) |
+                     d::kDv.make(pdt ? 1 : rnd(2)) | d::kDid.make(rnd(10)) |
+                     d::kPid.make(pdt ? rnd(4) : 0);
+            break;
+          }
+          default: {  // ATS.INVAL / PRGR
+            namespace a = command::ats;
+            cmd[0] = command::kOpcode.make(command::kOpAts) | command::kFunc3.make(rnd(2)) |
+                     a::kPv.make(rnd(2)) | a::kPid.make(rnd(4)) | a::kRid.make(rnd(10));
+            cmd[1] = rng();
+            break;
+          }
+        }
+      }
+      b.poke(rf.cq_base() + 16ull * tail, cmd, 16);
+      tail = uint32_t((tail + 1) % rf.cq_entries());
+    }
+    uint64_t t = tail;
+    b.cpu.write(regs::kCqt, &t, 4);
+    sc_core::wait(sc_core::sc_time(500, sc_core::SC_NS));  // let the IOMMU run them
+    if (rf.cqcsr() & (regs::cqcsr::cmd_ill.mask() | regs::cqcsr::cqmf.mask())) {
+      uint64_t clear = rf.cqcsr();  // W1C the errors, keep enables
+      b.cpu.write(regs::kCqcsr, &clear, 4);
+    }
+  }
+
   void register_read() {
     uint64_t v = 0;
     b.cpu.transport(tlm::TLM_READ_COMMAND, rnd(4096), &v, rnd(2) ? 8 : 4);
@@ -163,8 +238,10 @@ struct Fuzzer {
       register_write();
     } else if (r < 88) {
       register_read();
-    } else if (r < 94) {
+    } else if (r < 91) {
       dmi();
+    } else if (r < 96) {
+      queue_commands();
     } else {
       invalidate();
     }
@@ -195,4 +272,12 @@ TEST_CASE("iommu robustness: 120k random operations end in architected outcomes"
   CHECK(fz.ok > 1000);
   CHECK(fz.errors > 1000);
   CHECK(!b.iommu.recent_faults().empty());
+  // The garbage reached the queues too: commands decoded (some illegal) and
+  // fault records written.
+  INFO("commands " << b.iommu.command_queue().commands() << " illegal "
+                   << b.iommu.command_queue().illegal() << " records "
+                   << b.iommu.fault_queue().records());
+  CHECK(b.iommu.command_queue().commands() + b.iommu.command_queue().illegal() > 100);
+  CHECK(b.iommu.command_queue().illegal() > 0);
+  CHECK(b.iommu.fault_queue().records() > 100);
 }

@@ -135,6 +135,11 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       pc_cache_("pdt_cache", params_.pdt_cache_entries),
       iotlb_(IotlbParams::from(params_)),
       walkers_(params_.walkers),
+      fq_(regfile_, memory_),
+      cq_(regfile_, memory_, *this, params_),
+      irq_(
+          regfile_, [this](unsigned v, bool level) { wsi[v].write(level); },
+          [this](uint64_t a, uint32_t d) { return send_msi(a, d); }),
       reg_access_(params_.cycles(params_.reg_access_cycles)),
       iotlb_lookup_(params_.cycles(params_.iotlb_lookup_cycles)),
       context_lookup_(params_.cycles(params_.context_cache_lookup_cycles)),
@@ -147,7 +152,15 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
   regs.register_transport_dbg(this, &Iommu::regs_transport_dbg);
 
   regfile_.on_ddtp_write = [this](uint64_t, uint64_t) { on_ddtp_or_fctl_change(); };
-  regfile_.on_fctl_write = [this](uint32_t, uint32_t) { on_ddtp_or_fctl_change(); };
+  regfile_.on_fctl_write = [this](uint32_t, uint32_t) {
+    on_ddtp_or_fctl_change();
+    irq_.update_wires();
+  };
+  regfile_.on_cqt_write = [this](uint32_t) { cq_doorbell_.notify(sc_core::SC_ZERO_TIME); };
+  regfile_.on_cqcsr_write = [this](uint32_t, uint32_t) {
+    cq_doorbell_.notify(sc_core::SC_ZERO_TIME);
+  };
+  SC_THREAD(command_thread);
   regfile_.on_tr_req_ctl_write = [this](uint64_t, uint64_t now) {
     if (regs::tr_req_ctl::Go_Busy.get(now)) debug_translation_request();
   };
@@ -468,7 +481,8 @@ std::string Iommu::explain(const TranslationRequest& rq, const Translation& t) c
   return os.str();
 }
 
-void Iommu::report_fault(const TranslationRequest& rq, const Translation& t) {
+void Iommu::report_fault(const TranslationRequest& rq, const Translation& t,
+                         sc_core::sc_time& delay) {
   ++faults_;
   IommuFault f;
   f.cause = t.cause;
@@ -498,6 +512,89 @@ void Iommu::report_fault(const TranslationRequest& rq, const Translation& t) {
   if (recent_faults_.size() >= kRecentFaults) recent_faults_.erase(recent_faults_.begin());
   recent_faults_.push_back(f);
   if (fault_observer_) fault_observer_(f);
+  FaultRecord rec;
+  rec.cause = f.cause;
+  rec.ttyp = f.ttyp;
+  rec.did = f.did;
+  rec.pv = f.pv;
+  rec.pid = f.pid;
+  rec.priv = f.priv;
+  rec.iotval = f.iotval;
+  rec.iotval2 = f.iotval2;
+  queue_fault(rec, delay);
+}
+
+void Iommu::queue_fault(const FaultRecord& rec, sc_core::sc_time& delay) {
+  sc_core::sc_time* outer = op_delay_;
+  op_delay_ = &delay;
+  fq_.report(rec, delay);
+  op_delay_ = outer;
+}
+
+bool Iommu::send_msi(uint64_t address, uint32_t data) {
+  sc_core::sc_time d = op_delay_ ? *op_delay_ : sc_core::SC_ZERO_TIME;
+  if (memory_.write32(address, data, d)) return true;
+  // 3.2: cause 273, IOMMU MSI write access fault, with the address in
+  // iotval. Not re-entered: the record's own interrupt cannot loop.
+  if (!in_msi_) {
+    in_msi_ = true;
+    FaultRecord rec;
+    rec.cause = cause::kIommuMsiWriteAccessFault;
+    rec.iotval = address;
+    queue_fault(rec, d);
+    in_msi_ = false;
+  }
+  return false;
+}
+
+void Iommu::command_thread() {
+  for (;;) {
+    sc_core::wait(cq_doorbell_);
+    // One command at a time, so each completes (cqh moves, IOFENCE.C data
+    // lands) at its own time.
+    for (;;) {
+      sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+      op_delay_ = &d;
+      const unsigned n = cq_.process(d, 1);
+      op_delay_ = nullptr;
+      if (d > sc_core::SC_ZERO_TIME) sc_core::wait(d);
+      if (n == 0) break;
+    }
+  }
+}
+
+// CommandHandler ------------------------------------------------------------
+
+void Iommu::iotinval_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
+                         std::optional<uint64_t> addr) {
+  invalidate_vma(gscid, pscid, addr);
+}
+
+void Iommu::iotinval_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) {
+  invalidate_gvma(gscid, gpa);
+}
+
+void Iommu::iodir_inval_ddt(std::optional<uint32_t> device_id) {
+  invalidate_device_context(device_id);
+}
+
+void Iommu::iodir_inval_pdt(uint32_t device_id, uint32_t process_id) {
+  invalidate_process_context(device_id, process_id);
+}
+
+bool Iommu::ats_invalidate(uint32_t, std::optional<uint32_t>, uint64_t) {
+  // No device keeps an ATC in this model: the invalidation completes at once.
+  ++ats_invalidations_;
+  return true;
+}
+
+bool Iommu::ats_page_request_group_response(uint32_t, std::optional<uint32_t>, uint64_t) {
+  return true;
+}
+
+void Iommu::fence(bool, bool) {
+  // Requests are translated and forwarded synchronously: every request the
+  // IOMMU accepted before the fence has completed.
 }
 
 // ---------------------------------------------------------------------------
@@ -535,7 +632,7 @@ void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&
 
   Translation t = translate(rq, delay);
   if (!t.ok()) {
-    report_fault(rq, t);
+    report_fault(rq, t, delay);
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
@@ -565,7 +662,7 @@ void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&
       rq.iova = gp.get_address() + done;
       t = translate(rq, delay);
       if (!t.ok()) {
-        report_fault(rq, t);
+        report_fault(rq, t, delay);
         status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
         break;
       }
@@ -628,7 +725,7 @@ void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationReq
     r = t.ok();
   }
   if (!t.ok() && !page_fault_like(t.cause)) {
-    report_fault(rq, t);
+    report_fault(rq, t, delay);
     const bool unsupported =
         t.cause >= cause::kAllInboundDisallowed && t.cause <= cause::kTransactionTypeDisallowed;
     gp.set_response_status(unsupported ? tlm::TLM_ADDRESS_ERROR_RESPONSE
@@ -767,7 +864,7 @@ void Iommu::debug_translation_request() {
   const Translation t = translate(rq, ignored);
   uint64_t response = 0;
   if (!t.ok()) {
-    report_fault(rq, t);
+    report_fault(rq, t, ignored);
     response = regs::tr_response::fault.put(1);
   } else {
     // S=1 encodes a translation larger than 4 KiB in the PPN's low bits the
@@ -839,6 +936,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("bare_requests", double(bare_requests_));
   v.value("translated_requests", double(translated_requests_));
   v.value("ats_translation_requests", double(ats_requests_));
+  v.value("ats_invalidations", double(ats_invalidations_));
   v.value("walks", double(walks_));
   v.value("msi_translations", double(msi_translations_));
   v.value("context_reuses", double(context_memo_hits_));
@@ -860,6 +958,9 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   pdt_.report_stats(v);
   walker_.report_stats(v);
   regfile_.report_stats(v);
+  fq_.report_stats(v);
+  cq_.report_stats(v);
+  irq_.report_stats(v);
   v.end_group();
 }
 

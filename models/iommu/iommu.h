@@ -57,8 +57,11 @@
 #include "models/common/statistics.h"
 #include "models/common/timing_resource.h"
 #include "models/iommu/bus_walk_memory.h"
+#include "models/iommu/command_queue.h"
 #include "models/iommu/context_cache.h"
 #include "models/iommu/device_directory.h"
+#include "models/iommu/fault_queue.h"
+#include "models/iommu/interrupt_generator.h"
 #include "models/iommu/iommu_params.h"
 #include "models/iommu/iotlb.h"
 #include "models/iommu/page_table_walker.h"
@@ -108,19 +111,24 @@ struct IommuFault {
   std::string explanation;
 };
 
-class Iommu : public sc_core::sc_module {
+class Iommu : public sc_core::sc_module, private CommandHandler {
  public:
   tlm_utils::simple_target_socket<Iommu> upstream;
   tlm_utils::simple_initiator_socket<Iommu> downstream;
   tlm_utils::simple_target_socket<Iommu> regs;
-  sc_core::sc_vector<sc_core::sc_signal<bool>> wsi;
+  // Written from whichever process raises the interrupt (DMA, CPU, commands).
+  sc_core::sc_vector<sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>> wsi;
 
+  SC_HAS_PROCESS(Iommu);
   Iommu(sc_core::sc_module_name name, const IommuParams& params);
   ~Iommu() override;
 
   const IommuParams& params() const { return params_; }
   RegisterFile& register_file() { return regfile_; }
   const Iotlb& iotlb() const { return iotlb_; }
+  const FaultQueue& fault_queue() const { return fq_; }
+  const CommandQueue& command_queue() const { return cq_; }
+  const InterruptGenerator& interrupts() const { return irq_; }
 
   // The translation process of 2.3 for `rq`, with caches, timing (added to
   // `delay`) and statistics, without reporting a fault. Used by upstream
@@ -189,7 +197,21 @@ class Iommu : public sc_core::sc_module {
 
   // One page-contained piece of an upstream request.
   void forward(tlm::tlm_generic_payload& gp, const TranslationRequest& rq, sc_core::sc_time& delay);
-  void report_fault(const TranslationRequest& rq, const Translation& t);
+  void report_fault(const TranslationRequest& rq, const Translation& t, sc_core::sc_time& delay);
+  void queue_fault(const FaultRecord& rec, sc_core::sc_time& delay);
+  bool send_msi(uint64_t address, uint32_t data);
+  void command_thread();
+
+  // CommandHandler.
+  void iotinval_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
+                    std::optional<uint64_t> addr) override;
+  void iotinval_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) override;
+  void iodir_inval_ddt(std::optional<uint32_t> device_id) override;
+  void iodir_inval_pdt(uint32_t device_id, uint32_t process_id) override;
+  bool ats_invalidate(uint32_t device_id, std::optional<uint32_t> pasid, uint64_t payload) override;
+  bool ats_page_request_group_response(uint32_t device_id, std::optional<uint32_t> pasid,
+                                       uint64_t payload) override;
+  void fence(bool pr, bool pw) override;
   std::string explain(const TranslationRequest& rq, const Translation& t) const;
   void revoke_dmi();
   void on_ddtp_or_fctl_change();
@@ -207,6 +229,13 @@ class Iommu : public sc_core::sc_module {
   ProcessContextCache<ProcessContext> pc_cache_;
   Iotlb iotlb_;
   vp::common::TimingResourcePool walkers_;
+  FaultQueue fq_;
+  CommandQueue cq_;
+  InterruptGenerator irq_;
+  sc_core::sc_event cq_doorbell_;
+  // Annotated delay of the operation in progress, for MSIs it causes.
+  sc_core::sc_time* op_delay_ = nullptr;
+  bool in_msi_ = false;
 
   // Precomputed latencies.
   sc_core::sc_time reg_access_;
@@ -231,6 +260,7 @@ class Iommu : public sc_core::sc_module {
   uint64_t dmi_revocations_ = 0;
   uint64_t debug_translations_ = 0;
   uint64_t walks_ = 0;
+  uint64_t ats_invalidations_ = 0;
   uint64_t ats_requests_ = 0;
   uint64_t msi_translations_ = 0;
   uint64_t context_memo_hits_ = 0;

@@ -86,7 +86,8 @@ void IommuParams::declare(ParameterSet& p, const std::string& prefix) {
   p.add(k("walk_cache.entries"), walk_cache_entries, "entries",
         "non-leaf page-table-entry cache; 0 disables it");
 
-  p.add(k("log_faults"), log_faults, "explain every fault in the log (warning level): cause, device, IOVA, walk, rule");
+  p.add(k("log_faults"), log_faults,
+        "explain every fault in the log (warning level): cause, device, IOVA, walk, rule");
 }
 
 uint64_t IommuParams::igs_value() const {
