@@ -547,3 +547,38 @@ TEST_CASE("iommu: every DDT depth x first-stage mode x second-stage mode transla
     CHECK(b.iommu.recent_faults().empty());
   });
 }
+
+TEST_CASE("iommu: HPM counts requests, IOTLB misses and DDT walks with a device filter") {
+  Bench b;
+  run(b, [](Bench& b) {
+    b.setup_sv39();
+    b.map(b.pt_root, 3, 0x1000, 0x7000, kFlagsRW);
+    b.map(b.pt_root, 3, 0x2000, 0x8000, kFlagsRW);
+    namespace e = regs::iohpmevt;
+    auto evt = [](regs::HpmEvent ev) { return e::eventID.put(uint64_t(ev)); };
+    // Counter 1: untranslated requests of kDid only (DV_GSCV=1 matches DID).
+    b.write_reg(regs::iohpmevt_offset(1), evt(regs::HpmEvent::kUntranslatedRequests) |
+                                              e::DV_GSCV.put(1) | e::DID_GSCID.put(kDid));
+    b.write_reg(regs::iohpmevt_offset(2), evt(regs::HpmEvent::kTlbMiss));
+    b.write_reg(regs::iohpmevt_offset(3), evt(regs::HpmEvent::kDeviceDirectoryWalks));
+    // Counter 4: requests of another device: stays 0.
+    b.write_reg(regs::iohpmevt_offset(4), evt(regs::HpmEvent::kUntranslatedRequests) |
+                                              e::DV_GSCV.put(1) | e::DID_GSCID.put(kDid + 1));
+    uint64_t v = 0;
+    for (int i = 0; i < 5; ++i) {
+      CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x1000, &v, 8) == tlm::TLM_OK_RESPONSE);
+      CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x2000, &v, 8) == tlm::TLM_OK_RESPONSE);
+    }
+    CHECK(b.read_reg(regs::iohpmctr_offset(1)) == 10);
+    CHECK(b.read_reg(regs::iohpmctr_offset(2)) == 2);  // one miss per page
+    CHECK(b.read_reg(regs::iohpmctr_offset(3)) == 1);  // the DC is cached after one walk
+    CHECK(b.read_reg(regs::iohpmctr_offset(4)) == 0);
+    // Overflow: all ones + 1 wraps to 0, sets OF, iocountovf and ipsr.pmip.
+    b.write_reg(regs::iohpmctr_offset(1), ~0ull);
+    CHECK(b.dma(tlm::TLM_WRITE_COMMAND, 0x1000, &v, 8) == tlm::TLM_OK_RESPONSE);
+    CHECK(b.read_reg(regs::iohpmctr_offset(1)) == 0);
+    CHECK(e::OF.get(b.read_reg(regs::iohpmevt_offset(1))) == 1);
+    CHECK(((b.read_reg(regs::kIocountovf, 4) >> 1) & 1) == 1);
+    CHECK(regs::ipsr::pmip.get(b.read_reg(regs::kIpsr, 4)) == 1);
+  });
+}

@@ -140,6 +140,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       irq_(
           regfile_, [this](unsigned v, bool level) { wsi[v].write(level); },
           [this](uint64_t a, uint32_t d) { return send_msi(a, d); }),
+      hpm_(regfile_, params_.clock_period()),
       reg_access_(params_.cycles(params_.reg_access_cycles)),
       iotlb_lookup_(params_.cycles(params_.iotlb_lookup_cycles)),
       context_lookup_(params_.cycles(params_.context_cache_lookup_cycles)),
@@ -170,6 +171,20 @@ Iommu::~Iommu() = default;
 
 // ---------------------------------------------------------------------------
 // Translation process (spec 2.3)
+
+void Iommu::count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc) {
+  HpmRequest h;
+  h.device_id = rq.device_id;
+  h.pv = rq.pv;
+  h.process_id = rq.pid;
+  if (rc) {
+    h.gscv = rc->key.gscid_valid;
+    h.gscid = rc->key.gscid;
+    h.pscv = rc->key.pscid_valid;
+    h.pscid = rc->key.pscid;
+  }
+  hpm_.count(ev, h);
+}
 
 // Steps 1-16: from the request to the translation context (which stages,
 // their roots and IDs). Fails with the cause in `t`.
@@ -202,6 +217,7 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
   if (const DeviceContext* cached = dc_cache_.lookup(rq.device_id)) {
     dc = *cached;
   } else {
+    count(regs::HpmEvent::kDeviceDirectoryWalks, rq);
     DeviceContextLookup lk = ddt_.locate(mode, regfile_.ddtp_ppn(), rq.device_id, delay);
     if (!lk.ok()) {
       t.trace = std::move(lk.trace);
@@ -250,6 +266,7 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
     if (const ProcessContext* cached = pc_cache_.lookup(key)) {
       pc = *cached;
     } else {
+      count(regs::HpmEvent::kProcessDirectoryWalks, rq);
       ProcessContextLookup lk =
           pdt_.locate(dc, pid, rq.access, walker_.gpa_translator(rc.ctx), delay);
       if (!lk.ok()) {
@@ -344,6 +361,9 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   }
 
   ++walks_;
+  count(regs::HpmEvent::kTlbMiss, rq, rc);
+  if (rc->key.pscid_valid) count(regs::HpmEvent::kFirstStageWalks, rq, rc);
+  if (rc->key.gscid_valid) count(regs::HpmEvent::kSecondStageWalks, rq, rc);
   const TranslationContext& ctx = rc->ctx;
   const IotlbKey key = rc->key;
   sc_core::sc_time walk = sc_core::SC_ZERO_TIME;
@@ -625,9 +645,13 @@ void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&
   TranslationRequest rq = request_of(gp, access);
   const unsigned len = gp.get_data_length();
   if (rq.address_type == AddressType::kTranslationRequest) {
+    count(regs::HpmEvent::kAtsTranslationRequests, rq);
     ats_translation_request(gp, rq, delay);
     return;
   }
+  count(rq.address_type == AddressType::kTranslated ? regs::HpmEvent::kTranslatedRequests
+                                                    : regs::HpmEvent::kUntranslatedRequests,
+        rq);
   bytes_ += len;
 
   Translation t = translate(rq, delay);
@@ -960,6 +984,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   regfile_.report_stats(v);
   fq_.report_stats(v);
   cq_.report_stats(v);
+  hpm_.report_stats(v);
   irq_.report_stats(v);
   v.end_group();
 }

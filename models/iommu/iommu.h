@@ -61,6 +61,7 @@
 #include "models/iommu/context_cache.h"
 #include "models/iommu/device_directory.h"
 #include "models/iommu/fault_queue.h"
+#include "models/iommu/hpm.h"
 #include "models/iommu/interrupt_generator.h"
 #include "models/iommu/iommu_params.h"
 #include "models/iommu/iotlb.h"
@@ -129,6 +130,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   const FaultQueue& fault_queue() const { return fq_; }
   const CommandQueue& command_queue() const { return cq_; }
   const InterruptGenerator& interrupts() const { return irq_; }
+  Hpm& hpm() { return hpm_; }
 
   // The translation process of 2.3 for `rq`, with caches, timing (added to
   // `delay`) and statistics, without reporting a fault. Used by upstream
@@ -181,6 +183,8 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
     sc_core::sc_time lookup_cost;  // the context-cache probes it stands for
   };
 
+  // HPM event caused by `rq`; `rc` gives the PSCID/GSCID when known.
+  void count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc = nullptr);
   bool resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay, ResolvedContext& rc,
                        Translation& t);
   // MSI address translation through the MSI page table (2.3.3).
@@ -232,6 +236,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   FaultQueue fq_;
   CommandQueue cq_;
   InterruptGenerator irq_;
+  Hpm hpm_;
   sc_core::sc_event cq_doorbell_;
   // Annotated delay of the operation in progress, for MSIs it causes.
   sc_core::sc_time* op_delay_ = nullptr;
