@@ -355,3 +355,296 @@ TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tre
         "|   \\-02.0 [5650:0202] 0604 -[07]\n"
         "\\-03.0 [5650:3001] 0500\n");
 }
+
+TEST_CASE("pci enumeration: enable device and bridges, bus mastering, MSI, capability walks, lookup") {
+  Bench b;
+  Topology t;
+  t.attach(b.ecam);
+  // MSI vector 0 starts masked; pci_enable_msi must unmask it.
+  t.e1.set32(t.e1.msi_capability() + mcfg::kMsiMaskBits64, 1);
+  Ecam ecam(b.cpu, kEcamBase, 0, 255);
+  PciEnumerator pci(ecam, host_windows());
+  bool done = false;
+  b.cpu.run([&](guest::hal::Hal& hal) {
+    REQUIRE(pci.scan() == 0);
+    CHECK(pci.scan() == -EALREADY);
+
+    // Lookup by vendor/device, iterating with `from`.
+    pci_dev* first = pci.pci_get_device(kVendor, 0x0101);
+    REQUIRE(first);
+    pci_dev* second = pci.pci_get_device(kVendor, 0x0101, first);
+    REQUIRE(second);
+    CHECK(first->devfn == PCI_DEVFN(1, 0));
+    CHECK(second->devfn == PCI_DEVFN(2, 0));
+    CHECK(pci.pci_get_device(kVendor, 0x0101, second) == nullptr);
+    CHECK(pci.pci_get_device(0x1234, PCI_ANY_ID) == nullptr);
+    unsigned count = 0;
+    for (pci_dev* d = pci.pci_get_device(PCI_ANY_ID, PCI_ANY_ID); d;
+         d = pci.pci_get_device(PCI_ANY_ID, PCI_ANY_ID, d))
+      ++count;
+    CHECK(count == t.all.size());
+    CHECK(pci.pci_get_slot(4, PCI_DEVFN(1, 0)) == nullptr);
+
+    // Enabling a device behind the switch enables its path upstream.
+    pci_dev* nic = pci.pci_get_device(kVendor, 0x2001);
+    REQUIRE(nic);
+    CHECK(nic->name() == "0000:04:00.0");
+    CHECK(nic->requester_id() == 0x0400);
+    CHECK_FALSE(pci_is_enabled(*nic));
+    REQUIRE(pci_enable_device(*nic) == 0);
+    CHECK(pci_is_enabled(*nic));
+    const uint16_t mem_master = mcfg::kCommandMemorySpace | mcfg::kCommandBusMaster;
+    CHECK(t.e2f0.command() == mcfg::kCommandMemorySpace);
+    CHECK(t.dp0.command() == mem_master);
+    CHECK(t.usp.command() == mem_master);
+    CHECK(t.rp_b.command() == mem_master);
+    for (const ConfigSpace* c : {&t.rp_a, &t.dp1, &t.dp2, &t.e1, &t.e2f1, &t.pcibr, &t.host}) {
+      INFO(c->name());
+      CHECK(c->command() == 0);
+    }
+    // The BAR now decodes at the assigned address.
+    CHECK(t.e2f0.bar_window(2).base == pci_resource_start(*nic, 2));
+    CHECK(t.e2f0.bar_window(2).end == pci_resource_start(*nic, 2) + pci_resource_len(*nic, 2));
+    pci_set_master(*nic);
+    CHECK(t.e2f0.bus_master_enabled());
+    pci_clear_master(*nic);
+    CHECK_FALSE(t.e2f0.bus_master_enabled());
+    CHECK(t.e2f0.command_memory_enabled());
+    pci_disable_device(*nic);
+    CHECK(t.e2f0.command() == 0);
+
+    // MSI: address and data programmed, vector unmasked, INTx off.
+    pci_dev* e1 = pci.pci_get_device(kVendor, 0x1001);
+    REQUIRE(e1);
+    REQUIRE(pci_enable_msi(*e1, hal.msi_doorbell(), 42) == 0);
+    CHECK(t.e1.msi_enabled());
+    CHECK(t.e1.msi_address() == hal.msi_doorbell());
+    CHECK(t.e1.msi_data() == 42);
+    CHECK_FALSE(t.e1.msi_masked());
+    CHECK(t.e1.interrupt_disabled());
+    CHECK(e1->msi_enabled);
+    CHECK(pci_enable_msi(*e1, 0x1'0000'0000ull, 7) == 0);  // 64-bit capable
+    CHECK(t.e1.msi_address() == 0x1'0000'0000ull);
+    CHECK(pci_enable_msi(*e1, hal.msi_doorbell() + 2, 1) == -EINVAL);  // not DWORD aligned
+    CHECK(pci_enable_msi(*e1, hal.msi_doorbell(), 0x10000) == -EINVAL);
+    CHECK(pci_enable_msi(*pci.pci_get_device(kVendor, 0x3001), hal.msi_doorbell(), 1) == -EINVAL);
+    pci_disable_msi(*e1);
+    CHECK_FALSE(t.e1.msi_enabled());
+    CHECK_FALSE(t.e1.interrupt_disabled());
+
+    // Capability walks.
+    CHECK(pci_find_capability(*nic, PCI_CAP_ID_MSIX) == t.e2f0.msix_capability());
+    CHECK(pci_find_capability(*nic, PCI_CAP_ID_PM) == 0);
+    CHECK(pci_find_next_capability(*nic, nic->pcie_cap, PCI_CAP_ID_MSI) == t.e2f0.msi_capability());
+    CHECK(pci_find_next_capability(*nic, nic->msi_cap, PCI_CAP_ID_MSI) == 0);
+    pci_dev* dp0 = pci.pci_get_slot(3, PCI_DEVFN(0, 0));
+    REQUIRE(dp0);
+    CHECK(pci_find_ext_capability(*dp0, PCI_EXT_CAP_ID_ACS) == t.dp0.acs_capability());
+    CHECK(pci_find_ext_capability(*nic, PCI_EXT_CAP_ID_ACS) == 0);  // empty extended list
+    uint16_t acs_cap = 0;
+    REQUIRE(pci_read_config_word(*dp0, dp0->acs_cap + PCI_ACS_CAP, &acs_cap) == 0);
+    CHECK((acs_cap & (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)) ==
+          (PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF));
+    // A corrupt list (the last capability points back to the first) ends.
+    t.e2f0.set8(t.e2f0.msix_capability() + mcfg::kCapNext, uint8_t(t.e2f0.pcie_capability()));
+    const uint64_t before = ecam.accesses();
+    CHECK(pci_find_capability(*nic, PCI_CAP_ID_PM) == 0);
+    CHECK(ecam.accesses() - before <= 2 + PCI_FIND_CAP_TTL);
+    done = true;
+  });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(done);
+}
+
+TEST_CASE("pci enumeration: ECAM with a bus range not starting at 0, accessor errors") {
+  vp::test::FakeEcamParams p;
+  p.bus_start = 0x10;
+  p.bus_end = 0x1f;
+  Bench b(p);
+  Topology t;
+  t.attach(b.ecam);
+  CHECK_THROWS_AS(Ecam(b.cpu, kEcamBase, 5, 4), std::invalid_argument);
+  CHECK_THROWS_AS(Ecam(b.cpu, kEcamBase + 4096, 0, 1), std::invalid_argument);
+  Ecam ecam(b.cpu, kEcamBase, 0x10, 0x1f);
+  // The non-prefetchable window must lie below 4 GiB; windows must not overlap.
+  CHECK_THROWS_AS(PciEnumerator(ecam, {{0x1'0000'0000ull, kMiB}, {}}), std::invalid_argument);
+  CHECK_THROWS_AS(PciEnumerator(ecam, {{kMemBase, kMemSize}, {kMemBase + kMiB, kMiB}}),
+                  std::invalid_argument);
+  CHECK_THROWS_AS(PciEnumerator(ecam, {{kMemBase + 4096, kMiB}, {}}), std::invalid_argument);
+  Ecam nowhere(b.cpu, 0x5000'0000, 0, 0);  // nothing mapped there
+  PciEnumerator pci(ecam, host_windows());
+  int rc = -1;
+  b.cpu.run([&](guest::hal::Hal&) {
+    rc = pci.scan();
+    uint32_t v = 0;
+    uint16_t w = 0;
+    uint8_t byte = 0;
+    // Function bits of the address: 14:00.1 is the second NIC function.
+    CHECK(pci_bus_read_config_word(ecam, 0x14, PCI_DEVFN(0, 1), PCI_DEVICE_ID, &w) == 0);
+    CHECK(w == 0x2002);
+    // Absent function: all ones, success (as hardware reports it).
+    CHECK(pci_bus_read_config_dword(ecam, 0x14, PCI_DEVFN(5, 0), PCI_VENDOR_ID, &v) == 0);
+    CHECK(v == 0xffffffffu);
+    // Bad requests never reach the bus and read as all ones.
+    const uint64_t before = ecam.accesses();
+    CHECK(ecam.read(0x10, 0, 2, 4, &v) == -EINVAL);  // misaligned
+    CHECK(v == 0xffffffffu);
+    CHECK(ecam.read(0x10, 0, 0x1000, 1, &v) == -EINVAL);  // past 4 KiB
+    CHECK(ecam.read(0x10, 0, 0, 3, &v) == -EINVAL);       // bad size
+    CHECK(pci_bus_read_config_byte(ecam, 0x20, 0, 0, &byte) == -ENODEV);
+    CHECK(byte == 0xff);
+    CHECK(pci_bus_write_config_byte(ecam, 0x0f, 0, 0, 0) == -ENODEV);
+    CHECK(ecam.accesses() == before);
+    // A bus error from the platform is -EIO.
+    CHECK(pci_bus_read_config_word(nowhere, 0, 0, 0, &w) == -EIO);
+    CHECK(w == 0xffff);
+    CHECK(pci_bus_write_config_word(nowhere, 0, 0, 0, 0) == -EIO);
+    // Byte-wide read-write register through the ECAM.
+    CHECK(pci_bus_write_config_byte(ecam, 0x11, 0, PCI_INTERRUPT_LINE, 0x5a) == 0);
+    CHECK(pci_bus_read_config_byte(ecam, 0x11, 0, PCI_INTERRUPT_LINE, &byte) == 0);
+    CHECK(byte == 0x5a);
+  });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(rc == 0);
+  CHECK(t.rp_a.primary_bus() == 0x10);
+  CHECK(t.rp_a.secondary_bus() == 0x11);
+  CHECK(t.rp_b.secondary_bus() == 0x12);
+  CHECK(t.rp_b.subordinate_bus() == 0x17);
+  CHECK(t.e1.get8(mcfg::kInterruptLine) == 0x5a);
+  CHECK(pci.tree().rfind("[0000:10]\n+-00.0 [5650:0000] 0600\n", 0) == 0);
+}
+
+TEST_CASE("pci enumeration: bus numbers run out: the scan stops below that bridge and says why") {
+  vp::test::FakeEcamParams p;
+  p.bus_end = 2;
+  Bench b(p);
+  Topology t;
+  t.attach(b.ecam);
+  Ecam ecam(b.cpu, kEcamBase, 0, 2);
+  PciEnumerator pci(ecam, host_windows());
+  int rc = 0;
+  b.cpu.run([&](guest::hal::Hal&) { rc = pci.scan(); });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(rc == -ENOSPC);
+  CHECK(pci.problems() == 1);
+  const auto& log = pci.log();
+  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+    return l.find("0000:02:00.0: no bus number left") != std::string::npos;
+  }));
+  CHECK(pci.devices().size() == 6);  // host, 2 root ports, RCiEP, e1, switch upstream port
+  CHECK(pci.pci_get_device(kVendor, 0x2001) == nullptr);
+  CHECK(t.rp_b.secondary_bus() == 2);
+  CHECK(t.rp_b.subordinate_bus() == 2);
+  CHECK(t.usp.secondary_bus() == 0);
+  CHECK(t.usp.subordinate_bus() == 0);
+  // Nothing behind root port B needs space; root port A's device works.
+  CHECK_FALSE(t.rp_b.memory_window().enabled());
+  CHECK_FALSE(t.rp_b.prefetchable_window().enabled());
+  CHECK(t.rp_a.memory_window().contains(t.e1.bar_address(0), 16 << 10));
+  CHECK(pci.tree() ==
+        "[0000:00]\n"
+        "+-00.0 [5650:0000] 0600\n"
+        "+-01.0 [5650:0101] 0604 -[01]\n"
+        "| \\-00.0 [5650:1001] 0880\n"
+        "+-02.0 [5650:0101] 0604 -[02]\n"
+        "| \\-00.0 [5650:0201] 0604 -[no bus]\n"
+        "\\-03.0 [5650:3001] 0500\n");
+}
+
+TEST_CASE("pci enumeration: a BAR larger than its host window is left unassigned, siblings are not") {
+  Bench b;
+  Topology t(8ull << 30);  // 8 GiB prefetchable BAR, 4 GiB host window
+  t.attach(b.ecam);
+  Ecam ecam(b.cpu, kEcamBase, 0, 255);
+  PciEnumerator pci(ecam, host_windows());
+  int rc = 0;
+  b.cpu.run([&](guest::hal::Hal&) {
+    rc = pci.scan();
+    pci_dev* nic = pci.pci_get_device(kVendor, 0x2001);
+    REQUIRE(nic);
+    CHECK(pci_resource_flags(*nic, 2) & IORESOURCE_UNSET);
+    CHECK(pci_enable_device(*nic) == -EINVAL);
+    CHECK(t.e2f0.command() == 0);
+    CHECK(pci_enable_device(*pci.pci_get_device(kVendor, 0x2002)) == 0);
+    CHECK(pci_enable_device(*pci.pci_get_device(kVendor, 0x1001)) == 0);
+  });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(rc == -ENOSPC);
+  CHECK(pci.problems() == 1);
+  const auto& log = pci.log();
+  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+    return l.find("0000:04:00.0: BAR 2 [mem size 0x200000000 64bit pref] is larger than the host "
+                  "pref window") != std::string::npos;
+  }));
+  CHECK_FALSE(t.dp0.prefetchable_window().enabled());
+  CHECK(t.dp0.memory_window().contains(t.e2f0.bar_address(0), 4096));
+  CHECK(t.e1.bar_address(2) == kPrefBase);
+  CHECK(t.rp_a.prefetchable_window().contains(kPrefBase, 2 * kMiB));
+}
+
+TEST_CASE("pci enumeration: an exhausted host window leaves a whole bridge unassigned") {
+  Bench b;
+  Topology t;
+  t.attach(b.ecam);
+  PciHostWindows w = host_windows();
+  w.mem.size = 2 * kMiB;  // root port A needs 1 MiB, root port B 2 MiB, the RCiEP 32 KiB
+  Ecam ecam(b.cpu, kEcamBase, 0, 255);
+  PciEnumerator pci(ecam, w);
+  int rc = 0;
+  b.cpu.run([&](guest::hal::Hal&) {
+    rc = pci.scan();
+    CHECK(pci_enable_device(*pci.pci_get_device(kVendor, 0x2002)) == -EINVAL);
+    CHECK(pci_enable_device(*pci.pci_get_device(kVendor, 0x3001)) == 0);
+  });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(rc == -ENOSPC);
+  // Root port B, switch upstream and downstream port windows, three BARs.
+  CHECK(pci.problems() == 6);
+  const auto& log = pci.log();
+  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+    return l.find("0000:00:02.0: bridge window [mem size 0x200000]: no space left in the host mem "
+                  "window") != std::string::npos;
+  }));
+  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
+    return l.find("0000:04:00.1: BAR 1") != std::string::npos &&
+           l.find("behind unassigned bridge window") != std::string::npos;
+  }));
+  CHECK(t.rp_a.memory_window().base == kMemBase);
+  CHECK(t.rciep.bar_address(0) == kMemBase + kMiB);
+  CHECK_FALSE(t.rp_b.memory_window().enabled());
+  CHECK_FALSE(t.usp.memory_window().enabled());
+  // The prefetchable side is independent and still assigned.
+  CHECK(t.rp_b.prefetchable_window().enabled());
+  CHECK(t.e2f0.bar_address(2) == kPrefBase);
+}
+
+TEST_CASE("pci enumeration: without a prefetchable host window 64-bit prefetchable BARs use the mem window") {
+  Bench b;
+  Topology t;
+  t.attach(b.ecam);
+  PciHostWindows w = host_windows();
+  w.pref = {};
+  Ecam ecam(b.cpu, kEcamBase, 0, 255);
+  PciEnumerator pci(ecam, w);
+  int rc = -1;
+  b.cpu.run([&](guest::hal::Hal&) { rc = pci.scan(); });
+  sc_start();
+  CHECK_FALSE(b.cpu.failed());
+  CHECK(rc == 0);
+  const std::vector<const ConfigSpace*> all(t.all.begin(), t.all.end());
+  for (const Bar& bar : bars_of(all)) {
+    INFO(bar.cfg->name() << " BAR" << bar.index);
+    CHECK(bar.base >= kMemBase);
+    CHECK(bar.base + bar.size <= kMemBase + kMemSize);
+    CHECK(bar.base % bar.size == 0);
+  }
+  for (const ConfigSpace* br : {&t.rp_a, &t.rp_b, &t.usp, &t.dp0, &t.dp1, &t.dp2, &t.pcibr}) {
+    CHECK_FALSE(br->prefetchable_window().enabled());
+    check_window(br->name() + " mem", br->memory_window(), bars_of(t.below(*br)));
+  }
+}
