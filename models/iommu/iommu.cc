@@ -635,7 +635,7 @@ TranslationRequest Iommu::request_of(const tlm::tlm_generic_payload& gp, AccessT
   return rq;
 }
 
-void Iommu::upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
+void Iommu::upstream_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   ++requests_;
   if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
@@ -779,7 +779,7 @@ void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationReq
   gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-unsigned Iommu::upstream_transport_dbg(tlm::tlm_generic_payload& gp) {
+unsigned Iommu::upstream_transport_dbg(int, tlm::tlm_generic_payload& gp) {
   // Debug accesses translate without fault records or timing; a miss still
   // walks (and may fill the caches), as a debugger's access through the
   // IOMMU would.
@@ -799,7 +799,7 @@ unsigned Iommu::upstream_transport_dbg(tlm::tlm_generic_payload& gp) {
   return n;
 }
 
-bool Iommu::upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
+bool Iommu::upstream_get_dmi(int, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi) {
   const TranslationRequest rq = request_of(gp, AccessType::kRead);
   sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
   const Translation t = translate(rq, ignored);
@@ -843,7 +843,9 @@ void Iommu::revoke_dmi() {
   if (!dmi_granted_) return;
   dmi_granted_ = false;
   ++dmi_revocations_;
-  upstream->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
+  for (unsigned i = 0; i < upstream.size(); ++i) {
+    upstream[i]->invalidate_direct_mem_ptr(0, ~sc_dt::uint64(0));
+  }
 }
 
 // ---------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 // Iommu: the RISC-V IOMMU v1.0 as one SystemC module.
 //
 // Sockets:
-//   upstream    target: DMA from devices (the PCIe root complex or a device
+//   upstream    target (any number of bindings): DMA from devices (the PCIe root complex or a
+//   device
 //               directly), with a vp::common::PcieExtension giving the
 //               device_id (segment:rid), PASID, privilege, execute and the
 //               PCIe address type. A request without the extension is an
@@ -41,6 +42,7 @@
 // QoS IDs, RAS/data corruption.
 #pragma once
 
+#include <tlm_utils/multi_passthrough_target_socket.h>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -114,7 +116,8 @@ struct IommuFault {
 
 class Iommu : public sc_core::sc_module, private CommandHandler {
  public:
-  tlm_utils::simple_target_socket<Iommu> upstream;
+  // One binding per IO bridge (a root complex, a platform device).
+  tlm_utils::multi_passthrough_target_socket<Iommu> upstream;
   tlm_utils::simple_initiator_socket<Iommu> downstream;
   tlm_utils::simple_target_socket<Iommu> regs;
   // Written from whichever process raises the interrupt (DMA, CPU, commands).
@@ -190,11 +193,11 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   // MSI address translation through the MSI page table (2.3.3).
   Translation& translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
                              sc_core::sc_time& delay, Translation& t);
-  void upstream_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void upstream_b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void ats_translation_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,
                                sc_core::sc_time& delay);
-  unsigned upstream_transport_dbg(tlm::tlm_generic_payload& gp);
-  bool upstream_get_dmi(tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
+  unsigned upstream_transport_dbg(int port, tlm::tlm_generic_payload& gp);
+  bool upstream_get_dmi(int port, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   void regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   unsigned regs_transport_dbg(tlm::tlm_generic_payload& gp);
   void downstream_invalidate_dmi(sc_dt::uint64 start, sc_dt::uint64 end);
