@@ -68,8 +68,9 @@ class DownstreamPort : public sc_core::sc_module {
       cfg::kAcsSourceValidation | cfg::kAcsTranslationBlocking | cfg::kAcsP2pRequestRedirect |
       cfg::kAcsP2pCompletionRedirect | cfg::kAcsUpstreamForwarding;
 
-  tlm_utils::simple_initiator_socket<DownstreamPort> to_child;
-  tlm_utils::simple_target_socket<DownstreamPort> from_child;
+  // Optional: a port may have nothing connected (an empty slot).
+  tlm_utils::simple_initiator_socket_optional<DownstreamPort> to_child;
+  tlm_utils::simple_target_socket_optional<DownstreamPort> from_child;
 
   DownstreamPort(sc_core::sc_module_name name, const DownstreamPortConfig& config,
                  UpstreamRouter& parent);
