@@ -108,8 +108,12 @@ void PcieSwitch::up_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
   if (!upstream_port_claims(addr, len)) return unsupported(gp);
-  for (auto& port : ports_)
-    if (port->claims(addr, len)) return port->forward_down(gp, delay);
+  for (auto& port : ports_) {
+    if (!port->claims(addr, len)) continue;
+    port->forward_down(gp, delay);
+    if (gp.is_read() && gp.is_response_ok()) delay += latency_;  // the completion crosses back
+    return;
+  }
   unsupported(gp);
 }
 
@@ -129,6 +133,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
     }
     ++p2p_direct_;
     port->forward_down(gp, delay);
+    if (gp.is_read() && gp.is_response_ok()) delay += latency_;
     const auto* ext = gp.get_extension<vp::common::PcieExtension>();
     if (gp.is_read() && gp.is_response_ok() &&
         port->config().acs_enabled(cfg::kAcsP2pCompletionRedirect) &&
@@ -144,6 +149,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   if (!usp_cfg_.bus_master_enabled()) return unsupported(gp);
   ++upstream_;
   up_out->b_transport(gp, delay);
+  if (gp.is_read() && gp.is_response_ok()) delay += latency_;
 }
 
 void PcieSwitch::report_stats(vp::common::StatsVisitor& v) const {

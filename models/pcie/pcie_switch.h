@@ -22,8 +22,8 @@
 //     completion_redirect_latency_ns added to the read (the completion's
 //     bytes are not charged on the upstream link: the completion returns
 //     along the TLM call chain);
-//   - traversal_latency_ns per request crossing the switch, each way it is
-//     forwarded.
+//   - traversal_latency_ns for every TLP crossing the switch: a request,
+//     and a read's completion on its way back.
 //
 // The links below the downstream ports belong to those ports; the link
 // above belongs to the parent port (root port or another switch).

@@ -130,8 +130,12 @@ void RootComplex::mmio_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
   };
   if (inside(params_.mmio32_base, params_.mmio32_size) ||
       inside(params_.mmio64_base, params_.mmio64_size)) {
-    for (auto& port : ports_)
-      if (port->claims(addr, len)) return port->forward_down(gp, delay);
+    for (auto& port : ports_) {
+      if (!port->claims(addr, len)) continue;
+      port->forward_down(gp, delay);
+      if (gp.is_read() && gp.is_response_ok()) delay += downstream_latency_;  // completion
+      return;
+    }
   }
   ++mmio_errors_;
   gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -144,6 +148,7 @@ void RootComplex::route_upstream(DownstreamPort&, tlm::tlm_generic_payload& gp, 
   delay += upstream_latency_;
   upstream->b_transport(gp, delay);
   if (!gp.is_response_ok()) ++upstream_errors_;
+  else if (gp.is_read()) delay += upstream_latency_;  // the completion crosses back
 }
 
 void RootComplex::report_stats(vp::common::StatsVisitor& v) const {

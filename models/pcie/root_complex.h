@@ -27,7 +27,8 @@
 //
 // Timing: config_latency_ns per ECAM access; downstream_latency_ns per MMIO
 // request and upstream_latency_ns per upstream request through the root
-// complex, plus each root port's link (see DownstreamPort).
+// complex (a read pays it again for its completion), plus each root port's
+// link (see DownstreamPort).
 //
 // Not modeled: I/O space, root complex integrated endpoints, root complex
 // event collector, config request retry, multiple segments.
@@ -70,8 +71,9 @@ struct RootComplexParams {
 
 class RootComplex : public sc_core::sc_module, public UpstreamRouter {
  public:
-  tlm_utils::simple_target_socket<RootComplex> ecam;
-  tlm_utils::simple_target_socket<RootComplex> mmio;
+  // Optional: a platform (or a test) may leave either unconnected.
+  tlm_utils::simple_target_socket_optional<RootComplex> ecam;
+  tlm_utils::simple_target_socket_optional<RootComplex> mmio;
   tlm_utils::simple_initiator_socket<RootComplex> upstream;
 
   // One root port per entry of `root_port_links`.
