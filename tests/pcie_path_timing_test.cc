@@ -29,11 +29,12 @@ struct Chain {
   PcieLinkParams link;
 
   Chain(const std::string& tag, const PcieLinkParams& l, bool with_switch, double mem_latency_ns,
-        const RootComplexParams& rcp = {}, const PcieSwitchParams& swp = {})
+        const RootComplexParams& rcp = {}, const PcieSwitchParams& swp = {},
+        unsigned tags = 1024)
       : link(l) {
     rc = std::make_unique<RootComplex>(("rc_" + tag).c_str(), rcp, std::vector<PcieLinkParams>{l});
     PeerMemoryEndpointParams epp;
-    epp.endpoint.tags = 1024;
+    epp.endpoint.tags = tags;
     epp.endpoint.max_payload_supported = 4096;
     epp.bar_size = 1 << 20;
     ep = std::make_unique<PeerMemoryEndpoint>(("ep_" + tag).c_str(), epp);
@@ -165,4 +166,30 @@ TEST_CASE("pcie path timing: a single write and read through switch and root por
   const sc_time rq = link.wire_time(link.read_request_wire_bytes(64));
   const sc_time cpl = link.wire_time(link.completion_wire_bytes(64));
   CHECK(read_delay == 2 * (rq + port) + sw + rc + mem + rc + 2 * (cpl + port) + sw);
+}
+
+TEST_CASE("pcie path timing: non-posted reads overlap up to the requester's tag limit") {
+  PcieLinkParams l = link_params(3, 8, 256, 512);
+  Chain one("tag1", l, false, 40.0, {}, {}, 1);
+  Chain two("tag2", l, false, 40.0, {}, {}, 2);
+  sc_time single, four_one_tag, four_two_tags;
+  sc_spawn([&] {
+    static uint8_t buf[2048];
+    sc_time t = SC_ZERO_TIME;
+    one.ep->dma_read(0, buf, 512, t);
+    single = t;
+    wait(10, SC_US);
+    t = sc_time_stamp();
+    one.ep->dma_read(0, buf, 2048, t);  // four MRRS-sized requests
+    four_one_tag = t - sc_time_stamp();
+    t = sc_time_stamp();
+    two.ep->dma_read(0, buf, 2048, t);
+    four_two_tags = t - sc_time_stamp();
+  });
+  sc_start();
+  // One tag: each request waits for the previous completion.
+  CHECK(four_one_tag == 4 * single);
+  // Two tags: pairs overlap, so it takes about two round trips.
+  CHECK(four_two_tags < 3 * single);
+  CHECK(four_two_tags > 2 * single);
 }

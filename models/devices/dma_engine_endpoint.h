@@ -1,0 +1,62 @@
+// The DMA engine as a PCIe endpoint.
+//
+// Wraps the foundation's DmaEngine (models/devices/dma_engine.h) without
+// changing it: its register block is BAR0 (32-bit, non-prefetchable, 4 KiB),
+// and every request it makes (descriptor fetches, data reads and writes,
+// completion write-backs, MSI) leaves through the endpoint's link with the
+// function's requester ID, gated by Bus Master Enable. The engine is also
+// told the requester ID and Bus Master Enable so it stops cleanly (fetch
+// error) when bus mastering is off.
+//
+// Interrupts: the engine signals completion with a write of MSI_DATA to
+// MSI_ADDR (its own registers). When software enables the function's MSI
+// capability, the capability's Message Address and Data are copied into
+// those registers, so a driver may use either; a masked MSI vector holds the
+// interrupt back (pending bit set) instead of sending it. CTRL.IRQ_EN of the
+// engine still has to be set.
+//
+// Not modeled: MSI-X, multiple vectors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/devices/dma_engine.h"
+#include "models/pcie/pcie_endpoint.h"
+
+namespace vp::devices {
+
+struct DmaEngineEndpointParams {
+  vp::pcie::PcieEndpointParams endpoint{0x1b36, 0x0020, 0x088000, 1, 512, 32, true};
+  DmaEngineParams engine;
+
+  void declare(vp::common::ParameterSet& p, const std::string& prefix);
+};
+
+class DmaEngineEndpoint : public vp::pcie::PcieEndpoint {
+ public:
+  static constexpr unsigned kRegisterBar = 0;
+
+  DmaEngineEndpoint(sc_core::sc_module_name name, const DmaEngineEndpointParams& params = {});
+
+  DmaEngine& engine() { return engine_; }
+  uint64_t msis_held_back() const { return msis_held_; }
+
+ protected:
+  void bar_transport(unsigned bar, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) override;
+  void config_written(unsigned offset, unsigned size) override;
+  void report_device_stats(vp::common::StatsVisitor& v) const override;
+
+ private:
+  void engine_request(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void write_engine_register(uint64_t offset, uint64_t value, unsigned size);
+
+  DmaEngine engine_;
+  tlm_utils::simple_initiator_socket<DmaEngineEndpoint> regs_port_;
+  tlm_utils::simple_target_socket<DmaEngineEndpoint> dma_port_;
+  uint64_t msis_held_ = 0;
+};
+
+}  // namespace vp::devices

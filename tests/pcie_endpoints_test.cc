@@ -1,0 +1,170 @@
+// PCIe endpoints on the hierarchy: the DMA engine endpoint driven through
+// its BAR (descriptors in DRAM, peer-to-peer destination, MSI from the MSI
+// capability), and bus mastering off.
+#include <catch2/catch.hpp>
+
+#include <memory>
+
+#include "models/common/interconnect.h"
+#include "models/devices/dma_engine_endpoint.h"
+#include "models/devices/dma_engine_regs.h"
+#include "models/devices/peer_memory_endpoint.h"
+#include "models/memory/sparse_memory.h"
+#include "models/pcie/pcie_switch.h"
+#include "models/pcie/root_complex.h"
+#include "support/pcie_test_fabric.h"
+#include "support/test_initiator.h"
+
+using namespace sc_core;
+using namespace vp::pcie;
+using vp::devices::DmaEngineEndpoint;
+using vp::devices::PeerMemoryEndpoint;
+using vp::test::EcamAccessor;
+using vp::test::EnumerationWalk;
+using vp::test::TestInitiator;
+using vp::test::UpstreamSystem;
+namespace dregs = vp::devices::dma_regs;
+
+namespace {
+
+// rc.rp0 -> switch (dsp0 -> dma engine, dsp1 -> peer memory).
+struct Fabric {
+  RootComplexParams rcp;
+  PcieLinkParams link;
+  RootComplex rc;
+  PcieSwitch sw;
+  DmaEngineEndpoint dma;
+  PeerMemoryEndpoint peer;
+  vp::memory::SparseMemory dram;
+  vp::common::Interconnect ic;
+  UpstreamSystem sys;
+  TestInitiator cpu, mmio_cpu;
+  EcamAccessor ecam{cpu};
+  std::unique_ptr<EnumerationWalk> walk;
+
+  static vp::memory::SparseMemoryParams dram_params() {
+    vp::memory::SparseMemoryParams p;
+    p.size = 1ull << 30;
+    return p;
+  }
+  Fabric()
+      : rc("rc", rcp, {link}),
+        sw("sw", PcieSwitchParams{}, {link, link}),
+        dma("dma"),
+        peer("peer"),
+        dram("dram", dram_params()),
+        ic("ic"),
+        sys("sys", rcp.mmio32_base, rcp.mmio64_base + rcp.mmio64_size),
+        cpu("cpu"),
+        mmio_cpu("mmio_cpu") {
+    rc.connect(0, sw);
+    sw.connect(0, dma);
+    sw.connect(1, peer);
+    rc.upstream.bind(sys.in);
+    sys.to_memory.bind(ic.target_socket);
+    sys.to_mmio.bind(ic.target_socket);
+    mmio_cpu.socket.bind(ic.target_socket);
+    ic.initiator_socket.bind(dram.socket);
+    ic.initiator_socket.bind(rc.mmio);
+    ic.map("dram", 0, 1ull << 30, 0);
+    ic.map("mmio32", rcp.mmio32_base, rcp.mmio32_size, 1, false);
+    ic.map("mmio64", rcp.mmio64_base, rcp.mmio64_size, 1, false);
+    cpu.socket.bind(rc.ecam);
+  }
+  void enumerate() {
+    walk = std::make_unique<EnumerationWalk>(ecam, rcp.mmio32_base, rcp.mmio64_base);
+    walk->run();
+  }
+  void run(std::function<void(TestInitiator&)> body) {
+    cpu.body = std::move(body);
+    sc_start();
+  }
+};
+
+constexpr unsigned kBusDma = 3, kBusPeer = 4;
+constexpr uint64_t kRing = 0x10000, kSrc = 0x20000, kMsiAddr = 0x9000;
+
+void put_copy_descriptor(vp::memory::SparseMemory& dram, unsigned index, uint64_t src,
+                         uint64_t dst, uint32_t len) {
+  uint8_t d[dregs::kDescSize] = {};
+  const uint32_t control = dregs::kOpCopy | dregs::kDescIrq | dregs::kDescWb;
+  std::memcpy(d + dregs::kDescControl, &control, 4);
+  std::memcpy(d + dregs::kDescLength, &len, 4);
+  std::memcpy(d + dregs::kDescSrc, &src, 8);
+  std::memcpy(d + dregs::kDescDst, &dst, 8);
+  dram.write(kRing + index * dregs::kDescSize, d, sizeof d);
+}
+
+}  // namespace
+
+TEST_CASE("pcie endpoints: the DMA engine endpoint copies from DRAM into a peer BAR and signals MSI") {
+  Fabric f;
+  std::vector<uint8_t> data(4096);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7 + 3);
+  f.dram.write(kSrc, data.data(), data.size());
+  uint32_t id = 0, status = 0, completed = 0;
+  uint64_t peer_bar = 0;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t regs = f.walk->find(kBusDma, 0)->bar_address[0];
+    peer_bar = f.walk->find(kBusPeer, 0)->bar_address[0];
+    const unsigned msi = f.dma.config().msi_capability();
+    f.ecam.write(kBusDma, 0, 0, msi + cfg::kMsiAddressLow, uint32_t(kMsiAddr));
+    f.ecam.write(kBusDma, 0, 0, msi + cfg::kMsiAddressHigh, 0);
+    f.ecam.write(kBusDma, 0, 0, msi + cfg::kMsiData64, 0x77, 2);
+    f.ecam.write(kBusDma, 0, 0, msi + cfg::kMsiMessageControl, cfg::kMsiCtlEnable, 2);
+    id = f.mmio_cpu.read32(regs + dregs::kId);
+    const uint64_t ring = kRing;
+    f.mmio_cpu.write(regs + dregs::kRingBase, &ring, 8);
+    f.mmio_cpu.write32(regs + dregs::kRingSize, 16);
+    f.mmio_cpu.write32(regs + dregs::kCtrl, dregs::kCtrlEn | dregs::kCtrlIrqEn);
+    put_copy_descriptor(f.dram, 0, kSrc, peer_bar + 0x1000, uint32_t(data.size()));
+    f.mmio_cpu.write32(regs + dregs::kRingTail, 1);
+    wait(100, SC_US);
+    status = f.mmio_cpu.read32(regs + dregs::kStatus);
+    completed = f.mmio_cpu.read32(regs + dregs::kCompleted);
+  });
+  CHECK(id == dregs::kIdValue);
+  CHECK(completed == 1);
+  CHECK((status & dregs::kStatusError) == 0);
+  std::vector<uint8_t> in_peer(data.size());
+  f.peer.memory().read(0x1000, in_peer.data(), in_peer.size());
+  CHECK(in_peer == data);
+  // Everything that went upstream carried the engine's requester ID; the
+  // peer-to-peer writes did not go upstream (ACS redirect off).
+  REQUIRE_FALSE(f.sys.seen.empty());
+  unsigned msis = 0;
+  for (const auto& s : f.sys.seen) {
+    CHECK(s.rid == vp::common::make_rid(kBusDma, 0, 0));
+    CHECK_FALSE((s.address >= peer_bar && s.address < peer_bar + (256u << 20)));
+    msis += s.is_msi;
+  }
+  CHECK(msis == 1);
+  CHECK(f.sw.p2p_direct() > 0);
+  uint32_t msi_word = 0, wb = 0;
+  f.dram.read(kMsiAddr, &msi_word, 4);
+  CHECK(msi_word == 0x77);
+  f.dram.read(kRing + dregs::kDescStatus, &wb, 4);
+  CHECK((wb & dregs::kDescStatusDone) != 0);
+}
+
+TEST_CASE("pcie endpoints: with bus mastering off the DMA engine endpoint cannot fetch descriptors") {
+  Fabric f;
+  uint32_t status = 0;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t regs = f.walk->find(kBusDma, 0)->bar_address[0];
+    f.ecam.write(kBusDma, 0, 0, cfg::kCommand, cfg::kCommandMemorySpace, 2);
+    const uint64_t ring = kRing;
+    f.mmio_cpu.write(regs + dregs::kRingBase, &ring, 8);
+    f.mmio_cpu.write32(regs + dregs::kRingSize, 16);
+    f.mmio_cpu.write32(regs + dregs::kCtrl, dregs::kCtrlEn);
+    put_copy_descriptor(f.dram, 0, kSrc, 0x30000, 64);
+    f.mmio_cpu.write32(regs + dregs::kRingTail, 1);
+    wait(10, SC_US);
+    status = f.mmio_cpu.read32(regs + dregs::kStatus);
+  });
+  CHECK((status & dregs::kStatusError) != 0);
+  CHECK(((status >> dregs::kStatusErrCodeShift) & 0xff) == dregs::kErrDescFetch);
+  CHECK(f.sys.seen.empty());
+}
