@@ -9,6 +9,7 @@
 #include "models/devices/dma_engine_endpoint.h"
 #include "models/devices/dma_engine_regs.h"
 #include "models/devices/peer_memory_endpoint.h"
+#include "models/devices/traffic_generator.h"
 #include "models/memory/sparse_memory.h"
 #include "models/pcie/pcie_switch.h"
 #include "models/pcie/root_complex.h"
@@ -27,7 +28,7 @@ namespace dregs = vp::devices::dma_regs;
 
 namespace {
 
-// rc.rp0 -> switch (dsp0 -> dma engine, dsp1 -> peer memory).
+// rc.rp0 -> switch (dsp0 -> dma engine, dsp1 -> peer memory, dsp2 -> traffic generator).
 struct Fabric {
   RootComplexParams rcp;
   PcieLinkParams link;
@@ -35,6 +36,7 @@ struct Fabric {
   PcieSwitch sw;
   DmaEngineEndpoint dma;
   PeerMemoryEndpoint peer;
+  vp::devices::TrafficGenerator tgen;
   vp::memory::SparseMemory dram;
   vp::common::Interconnect ic;
   UpstreamSystem sys;
@@ -49,9 +51,10 @@ struct Fabric {
   }
   Fabric()
       : rc("rc", rcp, {link}),
-        sw("sw", PcieSwitchParams{}, {link, link}),
+        sw("sw", PcieSwitchParams{}, {link, link, link}),
         dma("dma"),
         peer("peer"),
+        tgen("tgen"),
         dram("dram", dram_params()),
         ic("ic"),
         sys("sys", rcp.mmio32_base, rcp.mmio64_base + rcp.mmio64_size),
@@ -60,6 +63,7 @@ struct Fabric {
     rc.connect(0, sw);
     sw.connect(0, dma);
     sw.connect(1, peer);
+    sw.connect(2, tgen);
     rc.upstream.bind(sys.in);
     sys.to_memory.bind(ic.target_socket);
     sys.to_mmio.bind(ic.target_socket);
@@ -81,7 +85,7 @@ struct Fabric {
   }
 };
 
-constexpr unsigned kBusDma = 3, kBusPeer = 4;
+constexpr unsigned kBusDma = 3, kBusPeer = 4, kBusTgen = 5;
 constexpr uint64_t kRing = 0x10000, kSrc = 0x20000, kMsiAddr = 0x9000;
 
 void put_copy_descriptor(vp::memory::SparseMemory& dram, unsigned index, uint64_t src,
@@ -167,4 +171,101 @@ TEST_CASE("pcie endpoints: with bus mastering off the DMA engine endpoint cannot
   CHECK((status & dregs::kStatusError) != 0);
   CHECK(((status >> dregs::kStatusErrCodeShift) & 0xff) == dregs::kErrDescFetch);
   CHECK(f.sys.seen.empty());
+}
+
+namespace tg = vp::devices::tgen_regs;
+
+namespace {
+void wait_idle(TestInitiator& cpu, uint64_t regs) {
+  for (int i = 0; i < 10000 && (cpu.read32(regs + tg::kStatus) & tg::kStatusRunning); ++i)
+    wait(1, SC_US);
+}
+}  // namespace
+
+TEST_CASE("pcie endpoints: the traffic generator runs write and random read streams with statistics") {
+  Fabric f;
+  uint64_t transfers_w = 0, bytes_w = 0, transfers_r = 0, lat_min = 0, lat_max = 0, hist_total = 0;
+  uint32_t id = 0, status = 0;
+  size_t upstream_after_writes = 0;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t regs = f.walk->find(kBusTgen, 0)->bar_address[0];
+    const uint64_t peer_bar = f.walk->find(kBusPeer, 0)->bar_address[0];
+    auto& cpu = f.mmio_cpu;
+    id = cpu.read32(regs + tg::kId);
+    const uint64_t base = 0x100000, range = 1 << 20;
+    cpu.write(regs + tg::kBase, &base, 8);
+    cpu.write(regs + tg::kRange, &range, 8);
+    cpu.write32(regs + tg::kSize, 256);
+    cpu.write32(regs + tg::kOutstanding, 8);
+    cpu.write32(regs + tg::kCount, 100);
+    cpu.write32(regs + tg::kCtrl, tg::kCtrlEn);
+    wait(1, SC_US);
+    wait_idle(cpu, regs);
+    transfers_w = cpu.read64(regs + tg::kTransfers);
+    bytes_w = cpu.read64(regs + tg::kBytes);
+    lat_min = cpu.read64(regs + tg::kLatencyMinNs);
+    lat_max = cpu.read64(regs + tg::kLatencyMaxNs);
+    for (unsigned i = 0; i < tg::kHistogramBuckets; ++i)
+      hist_total += cpu.read64(regs + tg::kHistogram + 8 * i);
+    upstream_after_writes = f.sys.seen.size();
+    // Random reads from the peer BAR: peer-to-peer, nothing goes upstream.
+    cpu.write(regs + tg::kBase, &peer_bar, 8);
+    cpu.write32(regs + tg::kCount, 50);
+    cpu.write32(regs + tg::kCtrl, tg::kCtrlEn | tg::kCtrlRead | tg::kCtrlRandom);
+    wait(1, SC_US);
+    wait_idle(cpu, regs);
+    transfers_r = cpu.read64(regs + tg::kTransfers) - transfers_w;
+    status = cpu.read32(regs + tg::kStatus);
+  });
+  CHECK(id == tg::kIdValue);
+  CHECK(transfers_w == 100);
+  CHECK(bytes_w == 100 * 256);
+  CHECK(lat_min > 0);
+  CHECK(lat_max >= lat_min);
+  CHECK(hist_total == 100);
+  CHECK(upstream_after_writes == 200);  // MPS is 128 B after reset: two TLPs each
+  for (const auto& s : f.sys.seen) CHECK(s.rid == vp::common::make_rid(kBusTgen, 0, 0));
+  uint8_t first[4] = {};
+  f.dram.read(0x100000, first, 4);
+  CHECK(first[1] == 14);  // the generator's data pattern i * 13 + 1
+  CHECK(transfers_r == 50);
+  CHECK(f.sys.seen.size() == upstream_after_writes);
+  CHECK(status == 0);
+}
+
+TEST_CASE("pcie endpoints: the traffic generator honours its rate and stops when told") {
+  Fabric f;
+  sc_time paced;
+  uint64_t after_stop = 0, later = 0;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t regs = f.walk->find(kBusTgen, 0)->bar_address[0];
+    auto& cpu = f.mmio_cpu;
+    const uint64_t base = 0x100000;
+    cpu.write(regs + tg::kBase, &base, 8);
+    cpu.write32(regs + tg::kSize, 64);
+    cpu.write32(regs + tg::kIntervalNs, 1000);
+    cpu.write32(regs + tg::kCount, 10);
+    const sc_time start = sc_time_stamp();
+    cpu.write32(regs + tg::kCtrl, tg::kCtrlEn);
+    wait(100, SC_NS);
+    wait_idle(cpu, regs);
+    paced = sc_time_stamp() - start;
+    // Unbounded stream, stopped by clearing EN.
+    cpu.write32(regs + tg::kIntervalNs, 0);
+    cpu.write32(regs + tg::kCount, 0);
+    cpu.write32(regs + tg::kCtrl, tg::kCtrlEn);
+    wait(5, SC_US);
+    cpu.write32(regs + tg::kCtrl, 0);
+    wait(2, SC_US);
+    after_stop = cpu.read64(regs + tg::kTransfers);
+    wait(5, SC_US);
+    later = cpu.read64(regs + tg::kTransfers);
+  });
+  // Ten transfers one microsecond apart take at least nine microseconds.
+  CHECK(paced >= sc_time(9, SC_US));
+  CHECK(paced < sc_time(13, SC_US));
+  CHECK(after_stop > 10 + 100);  // back to back for 5 us: many 64 B writes
+  CHECK(later == after_stop);
 }
