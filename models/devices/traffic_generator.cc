@@ -81,6 +81,10 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name,
           }
           return n;
         });
+  ctrl_ = &bank_["ctrl"];
+  size_ = &bank_["size"];
+  range_ = &bank_["range"];
+  base_ = &bank_["base"];
   SC_THREAD(stream_thread);
 }
 
@@ -91,10 +95,10 @@ void TrafficGenerator::bar_transport(unsigned, tlm::tlm_generic_payload& gp, sc_
 }
 
 uint64_t TrafficGenerator::next_address(uint64_t k) {
-  const uint64_t size = bank_["size"].get();
-  const uint64_t slots = std::max<uint64_t>(1, bank_["range"].get() / size);
+  const uint64_t size = size_->get();
+  const uint64_t slots = std::max<uint64_t>(1, range_->get() / size);
   uint64_t slot;
-  if (bank_["ctrl"].get() & kCtrlRandom) {
+  if (ctrl_->get() & kCtrlRandom) {
     // xorshift64: cheap, deterministic from SEED.
     rng_ ^= rng_ << 13;
     rng_ ^= rng_ >> 7;
@@ -103,7 +107,7 @@ uint64_t TrafficGenerator::next_address(uint64_t k) {
   } else {
     slot = k % slots;
   }
-  return bank_["base"].get() + slot * size;
+  return base_->get() + slot * size;
 }
 
 void TrafficGenerator::record(uint64_t bytes, const sc_time& latency) {
@@ -113,7 +117,7 @@ void TrafficGenerator::record(uint64_t bytes, const sc_time& latency) {
 }
 
 void TrafficGenerator::stream_thread() {
-  auto& ctrl = bank_["ctrl"];
+  auto& ctrl = *ctrl_;
   auto& status = bank_["status"];
   for (;;) {
     wait(start_);

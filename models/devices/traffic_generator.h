@@ -94,6 +94,8 @@ class TrafficGenerator : public vp::pcie::PcieEndpoint {
   TrafficGeneratorParams params_;
   sc_core::sc_time reg_latency_;
   vp::common::RegisterBank bank_;
+  // Registers the stream reads per transfer (no name lookups on the hot path).
+  vp::common::Register *ctrl_ = nullptr, *size_ = nullptr, *range_ = nullptr, *base_ = nullptr;
   sc_core::sc_event start_;
   sc_core::sc_time reg_delay_;
   std::vector<uint8_t> buffer_;

@@ -39,14 +39,10 @@ void DownstreamPort::connect(PcieDevice& child) {
 }
 
 bool DownstreamPort::claims(uint64_t address, uint64_t size) const {
-  if (!cfg_.command_memory_enabled()) return false;
-  return cfg_.memory_window().contains(address, size) ||
-         cfg_.prefetchable_window().contains(address, size);
+  return view_.get().claims(address, size);
 }
 
-bool DownstreamPort::routes_bus(unsigned bus) const {
-  return bus >= cfg_.secondary_bus() && bus <= cfg_.subordinate_bus();
-}
+bool DownstreamPort::routes_bus(unsigned bus) const { return view_.get().routes_bus(bus); }
 
 void DownstreamPort::unsupported(tlm::tlm_generic_payload& gp) {
   ++unsupported_;
@@ -94,25 +90,26 @@ void DownstreamPort::from_child_b_transport(tlm::tlm_generic_payload& gp, sc_tim
     gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
+  const BridgeView::Decoded& v = view_.get();
   // ACS Source Validation (sec. 6.12.1.1): the requester must sit below.
-  if (cfg_.acs_enabled(cfg::kAcsSourceValidation) && !routes_bus(ext->bus())) {
+  if ((v.acs & cfg::kAcsSourceValidation) && !v.routes_bus(ext->bus())) {
     ++sv_errors_;
     return unsupported(gp);
   }
   // ACS Translation Blocking: translated requests are refused.
-  if (cfg_.acs_enabled(cfg::kAcsTranslationBlocking) &&
+  if ((v.acs & cfg::kAcsTranslationBlocking) &&
       ext->address_type != vp::common::AddressType::kUntranslated) {
     ++tb_errors_;
     return unsupported(gp);
   }
   // A request for this port's own secondary side is not turned around here;
   // with ACS Upstream Forwarding it goes up, otherwise it is refused.
-  if (claims(gp.get_address(), len)) {
-    if (!cfg_.acs_enabled(cfg::kAcsUpstreamForwarding)) return unsupported(gp);
+  if (v.claims(gp.get_address(), len)) {
+    if (!(v.acs & cfg::kAcsUpstreamForwarding)) return unsupported(gp);
     ++forwarded_upstream_;
   }
   // A bridge forwards requests from its secondary side only as a bus master.
-  if (!cfg_.bus_master_enabled()) {
+  if (!v.bus_master) {
     ++bme_blocked_;
     return unsupported(gp);
   }

@@ -34,6 +34,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/statistics.h"
+#include "models/pcie/bridge_view.h"
 #include "models/pcie/config_space.h"
 #include "models/pcie/pcie_device.h"
 #include "models/pcie/pcie_link.h"
@@ -89,6 +90,8 @@ class DownstreamPort : public sc_core::sc_module {
   bool claims(uint64_t address, uint64_t size) const;
   // True when `bus` is in secondary..subordinate.
   bool routes_bus(unsigned bus) const;
+  // Enabled ACS controls (cfg::kAcs* bits).
+  uint16_t acs_control() const { return view_.get().acs; }
 
   // A memory request going down: over the link to the child.
   void forward_down(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -107,6 +110,7 @@ class DownstreamPort : public sc_core::sc_module {
   void unsupported(tlm::tlm_generic_payload& gp);
 
   ConfigSpace cfg_;
+  BridgeView view_{cfg_};
   PcieLink link_;
   UpstreamRouter& parent_;
   PcieDevice* child_ = nullptr;

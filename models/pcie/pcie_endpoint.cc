@@ -79,12 +79,25 @@ void PcieEndpoint::set_max_sizes(uint32_t max_payload, uint32_t max_read_request
   cfg_.access(gp);
 }
 
+const PcieEndpoint::Decoded& PcieEndpoint::decoded() const {
+  if (decoded_version_ != cfg_.version()) {
+    for (unsigned i = 0; i < cfg::kNumBarsType0; ++i) {
+      decoded_.bars[i] = cfg_.bar_window(i);
+      if (decoded_.bars[i].base == 0) decoded_.bars[i] = {};  // unassigned
+    }
+    decoded_.bus_master = cfg_.bus_master_enabled();
+    decoded_version_ = cfg_.version();
+  }
+  return decoded_;
+}
+
 void PcieEndpoint::link_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
+  const Decoded& d = decoded();
   for (unsigned i = 0; i < cfg::kNumBarsType0; ++i) {
-    const AddressWindow w = cfg_.bar_window(i);
-    if (!w.enabled() || w.base == 0 || !w.contains(addr, len)) continue;
+    const AddressWindow& w = d.bars[i];
+    if (!w.contains(addr, len)) continue;
     ++bar_accesses_;
     gp.set_address(addr - w.base);
     bar_transport(i, gp, delay);
@@ -105,7 +118,7 @@ void PcieEndpoint::note_error(tlm::tlm_response_status status) {
 tlm::tlm_response_status PcieEndpoint::request(tlm::tlm_command cmd, uint64_t address, void* data,
                                                unsigned length, const sc_time& issue,
                                                sc_time& done, bool msi) {
-  if (!cfg_.bus_master_enabled()) {
+  if (!decoded().bus_master) {
     ++dma_blocked_;
     done = issue;
     return tlm::TLM_GENERIC_ERROR_RESPONSE;

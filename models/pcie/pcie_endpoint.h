@@ -134,6 +134,13 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
                                    unsigned length, const sc_core::sc_time& issue,
                                    sc_core::sc_time& done, bool msi = false);
   void note_error(tlm::tlm_response_status status);
+  // Decoded BAR windows and Bus Master Enable, refreshed when the
+  // configuration space changes (ConfigSpace::version).
+  struct Decoded {
+    AddressWindow bars[cfg::kNumBarsType0];
+    bool bus_master = false;
+  };
+  const Decoded& decoded() const;
 
   PcieEndpointParams ep_params_;
   ConfigSpace cfg_;
@@ -142,6 +149,8 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   tlm::tlm_generic_payload gp_;
   vp::common::PcieExtension* ext_;  // owned by gp_
   bool in_request_ = false;
+  mutable Decoded decoded_;
+  mutable uint64_t decoded_version_ = ~0ull;
 
   uint64_t dma_requests_ = 0, dma_bytes_ = 0, dma_blocked_ = 0, dma_errors_ = 0;
   uint64_t msis_ = 0, msi_masked_ = 0, bar_accesses_ = 0, unsupported_ = 0, forwarded_ = 0;

@@ -92,9 +92,7 @@ bool PcieSwitch::config_request(ConfigRequest& r) {
 }
 
 bool PcieSwitch::upstream_port_claims(uint64_t address, uint64_t size) const {
-  return usp_cfg_.command_memory_enabled() &&
-         (usp_cfg_.memory_window().contains(address, size) ||
-          usp_cfg_.prefetchable_window().contains(address, size));
+  return usp_view_.get().claims(address, size);
 }
 
 void PcieSwitch::unsupported(tlm::tlm_generic_payload& gp) {
@@ -126,7 +124,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   for (auto& port : ports_) {
     if (port.get() == &from || !port->claims(addr, len)) continue;
     // Peer-to-peer (sec. 6.12.1.2): redirected upstream with ACS RR.
-    if (from.config().acs_enabled(cfg::kAcsP2pRequestRedirect)) {
+    if (from.acs_control() & cfg::kAcsP2pRequestRedirect) {
       ++p2p_redirected_;
       redirected = true;
       break;
@@ -136,7 +134,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
     if (gp.is_read() && gp.is_response_ok()) delay += latency_;
     const auto* ext = gp.get_extension<vp::common::PcieExtension>();
     if (gp.is_read() && gp.is_response_ok() &&
-        port->config().acs_enabled(cfg::kAcsP2pCompletionRedirect) &&
+        (port->acs_control() & cfg::kAcsP2pCompletionRedirect) &&
         !(ext && ext->relaxed_ordering)) {
       ++cpl_redirected_;
       delay += cr_latency_;
@@ -146,7 +144,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   // Addresses inside the switch that no downstream port claims are not
   // forwarded up by the upstream port (it decodes them as its own).
   if (!redirected && upstream_port_claims(addr, len)) return unsupported(gp);
-  if (!usp_cfg_.bus_master_enabled()) return unsupported(gp);
+  if (!usp_view_.get().bus_master) return unsupported(gp);
   ++upstream_;
   up_out->b_transport(gp, delay);
   if (gp.is_read() && gp.is_response_ok()) delay += latency_;

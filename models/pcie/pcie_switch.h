@@ -42,6 +42,7 @@
 #include <vector>
 
 #include "models/common/statistics.h"
+#include "models/pcie/bridge_view.h"
 #include "models/pcie/config_space.h"
 #include "models/pcie/downstream_port.h"
 #include "models/pcie/pcie_device.h"
@@ -109,6 +110,7 @@ class PcieSwitch : public sc_core::sc_module, public PcieDevice, public Upstream
   PcieSwitchParams params_;
   sc_core::sc_time latency_, cr_latency_;
   ConfigSpace usp_cfg_;
+  BridgeView usp_view_{usp_cfg_};
   std::vector<std::unique_ptr<SwitchDownstreamPort>> ports_;
   uint64_t downstream_ = 0, upstream_ = 0, p2p_direct_ = 0, p2p_redirected_ = 0;
   uint64_t cpl_redirected_ = 0, unsupported_ = 0;
