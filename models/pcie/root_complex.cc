@@ -22,9 +22,9 @@ constexpr unsigned kRootBus = 0;
 void RootComplexParams::declare(vp::common::ParameterSet& p, const std::string& prefix) {
   p.add(prefix + "ecam_buses", ecam_buses, "buses", "buses decoded by the ECAM window (1 MiB each)",
         1, 256);
-  p.add(prefix + "mmio32_base", mmio32_base, "bytes", "base of the 32-bit MMIO window");
+  p.add(prefix + "mmio32_base", mmio32_base, "address", "base of the 32-bit MMIO window");
   p.add(prefix + "mmio32_size", mmio32_size, "bytes", "size of the 32-bit MMIO window");
-  p.add(prefix + "mmio64_base", mmio64_base, "bytes",
+  p.add(prefix + "mmio64_base", mmio64_base, "address",
         "base of the 64-bit prefetchable MMIO window");
   p.add(prefix + "mmio64_size", mmio64_size, "bytes",
         "size of the 64-bit prefetchable MMIO window");
