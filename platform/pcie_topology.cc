@@ -80,9 +80,9 @@ PcieTopology parse_pcie_topology(const nlohmann::json& pcie) {
       if (n.contains("link")) apply_params(rp.link, n["link"], where + ".link");
       t.root_ports.push_back(rp);
     } else if (type == "switch") {
-      check_keys(n, {"name", "type", "parent", "port", "downstream_ports", "link", "port_links",
-                     "params"},
-                 where);
+      check_keys(
+          n, {"name", "type", "parent", "port", "downstream_ports", "link", "port_links", "params"},
+          where);
       PcieTopology::SwitchNode sw;
       sw.name = name;
       sw.parent = string_field(n, "parent", where, true);

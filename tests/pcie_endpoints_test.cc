@@ -2,7 +2,6 @@
 // its BAR (descriptors in DRAM, peer-to-peer destination, MSI from the MSI
 // capability), and bus mastering off.
 #include <catch2/catch.hpp>
-
 #include <memory>
 
 #include "models/common/interconnect.h"
@@ -88,8 +87,8 @@ struct Fabric {
 constexpr unsigned kBusDma = 3, kBusPeer = 4, kBusTgen = 5;
 constexpr uint64_t kRing = 0x10000, kSrc = 0x20000, kMsiAddr = 0x9000;
 
-void put_copy_descriptor(vp::memory::SparseMemory& dram, unsigned index, uint64_t src,
-                         uint64_t dst, uint32_t len) {
+void put_copy_descriptor(vp::memory::SparseMemory& dram, unsigned index, uint64_t src, uint64_t dst,
+                         uint32_t len) {
   uint8_t d[dregs::kDescSize] = {};
   const uint32_t control = dregs::kOpCopy | dregs::kDescIrq | dregs::kDescWb;
   std::memcpy(d + dregs::kDescControl, &control, 4);
@@ -101,7 +100,8 @@ void put_copy_descriptor(vp::memory::SparseMemory& dram, unsigned index, uint64_
 
 }  // namespace
 
-TEST_CASE("pcie endpoints: the DMA engine endpoint copies from DRAM into a peer BAR and signals MSI") {
+TEST_CASE(
+    "pcie endpoints: the DMA engine endpoint copies from DRAM into a peer BAR and signals MSI") {
   Fabric f;
   std::vector<uint8_t> data(4096);
   for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7 + 3);
@@ -152,7 +152,8 @@ TEST_CASE("pcie endpoints: the DMA engine endpoint copies from DRAM into a peer 
   CHECK((wb & dregs::kDescStatusDone) != 0);
 }
 
-TEST_CASE("pcie endpoints: with bus mastering off the DMA engine endpoint cannot fetch descriptors") {
+TEST_CASE(
+    "pcie endpoints: with bus mastering off the DMA engine endpoint cannot fetch descriptors") {
   Fabric f;
   uint32_t status = 0;
   f.run([&](TestInitiator&) {
@@ -182,7 +183,8 @@ void wait_idle(TestInitiator& cpu, uint64_t regs) {
 }
 }  // namespace
 
-TEST_CASE("pcie endpoints: the traffic generator runs write and random read streams with statistics") {
+TEST_CASE(
+    "pcie endpoints: the traffic generator runs write and random read streams with statistics") {
   Fabric f;
   uint64_t transfers_w = 0, bytes_w = 0, transfers_r = 0, lat_min = 0, lat_max = 0, hist_total = 0;
   uint32_t id = 0, status = 0;

@@ -53,7 +53,9 @@ std::string validation_error(const PcieTopology& t) {
 
 }  // namespace
 
-TEST_CASE("pcie hierarchy builder: a two-level switch tree enumerates and routes MMIO to the deepest endpoint") {
+TEST_CASE(
+    "pcie hierarchy builder: a two-level switch tree enumerates and routes MMIO to the deepest "
+    "endpoint") {
   PcieTopology t = two_level();
   t.endpoints[1].peer_memory.bar_size = 1 << 20;
   PcieHierarchy h("pcie", t);

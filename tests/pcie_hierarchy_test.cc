@@ -2,7 +2,6 @@
 // IDs, bus mastering, peer-to-peer with and without ACS redirect, source
 // validation, MSI.
 #include <catch2/catch.hpp>
-
 #include <memory>
 
 #include "models/common/interconnect.h"
@@ -93,10 +92,11 @@ void acs_enable(EcamAccessor& ecam, unsigned bus, unsigned dev, const ConfigSpac
 
 }  // namespace
 
-TEST_CASE("pcie hierarchy: a depth-first ECAM walk finds every function, numbers buses, sizes BARs") {
+TEST_CASE(
+    "pcie hierarchy: a depth-first ECAM walk finds every function, numbers buses, sizes BARs") {
   Fabric f;
-  uint32_t bar_probe_lo = 0, bar_probe_hi = 0, absent = 0, absent_below_port = 0,
-           absent_empty = 0, absent_internal = 0, absent_byte = 0;
+  uint32_t bar_probe_lo = 0, bar_probe_hi = 0, absent = 0, absent_below_port = 0, absent_empty = 0,
+           absent_internal = 0, absent_byte = 0;
   f.run([&](TestInitiator&) {
     // BAR sizing before the walk: all 1s, read back the size mask.
     f.ecam.write(kBusA, 0, 0, cfg::kBar0, 0xffffffff);  // not reachable yet: no bus numbers
@@ -166,7 +166,9 @@ TEST_CASE("pcie hierarchy: a depth-first ECAM walk finds every function, numbers
   CHECK(f.c.requester_id() == vp::common::make_rid(kBusC, 0, 0));
 }
 
-TEST_CASE("pcie hierarchy: ECAM rejects bad sizes and offsets beyond the window, and RO fields ignore writes") {
+TEST_CASE(
+    "pcie hierarchy: ECAM rejects bad sizes and offsets beyond the window, and RO fields ignore "
+    "writes") {
   Fabric f;
   tlm::tlm_response_status wide = tlm::TLM_OK_RESPONSE, beyond = tlm::TLM_OK_RESPONSE;
   uint32_t vendor = 0;
@@ -265,7 +267,9 @@ TEST_CASE("pcie hierarchy: DMA carries the requester ID and bus master enable of
   CHECK(untouched == 0);
 }
 
-TEST_CASE("pcie hierarchy: switch peer-to-peer goes direct with ACS redirect off, via the root complex with it on") {
+TEST_CASE(
+    "pcie hierarchy: switch peer-to-peer goes direct with ACS redirect off, via the root complex "
+    "with it on") {
   Fabric f;
   size_t seen_direct = 0, seen_redirected = 0;
   uint32_t read_back = 0;
@@ -327,9 +331,11 @@ TEST_CASE("pcie hierarchy: ACS completion redirect adds its latency to peer-to-p
   CHECK(redirected - plain == sc_time(PcieSwitchParams{}.completion_redirect_latency_ns, SC_NS));
 }
 
-TEST_CASE("pcie hierarchy: ACS source validation refuses requester IDs from outside the port's buses") {
+TEST_CASE(
+    "pcie hierarchy: ACS source validation refuses requester IDs from outside the port's buses") {
   Fabric f;
-  tlm::tlm_response_status before = tlm::TLM_INCOMPLETE_RESPONSE, after = before, spoof_off = before;
+  tlm::tlm_response_status before = tlm::TLM_INCOMPLETE_RESPONSE, after = before,
+                           spoof_off = before;
   f.run([&](TestInitiator&) {
     f.enumerate();
     const uint32_t v = 7;

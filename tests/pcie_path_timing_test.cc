@@ -2,7 +2,6 @@
 // the parameters, and DMA bandwidth of back-to-back transfers against the
 // pcie-bench closed form of PcieLink (within 2%).
 #include <catch2/catch.hpp>
-
 #include <memory>
 #include <vector>
 
@@ -29,8 +28,7 @@ struct Chain {
   PcieLinkParams link;
 
   Chain(const std::string& tag, const PcieLinkParams& l, bool with_switch, double mem_latency_ns,
-        const RootComplexParams& rcp = {}, const PcieSwitchParams& swp = {},
-        unsigned tags = 1024)
+        const RootComplexParams& rcp = {}, const PcieSwitchParams& swp = {}, unsigned tags = 1024)
       : link(l) {
     rc = std::make_unique<RootComplex>(("rc_" + tag).c_str(), rcp, std::vector<PcieLinkParams>{l});
     PeerMemoryEndpointParams epp;
@@ -139,7 +137,9 @@ TEST_CASE("pcie path timing: DMA bandwidth through a switch matches the closed f
   bandwidth_sweep(true);
 }
 
-TEST_CASE("pcie path timing: a single write and read through switch and root port cost what the parameters say") {
+TEST_CASE(
+    "pcie path timing: a single write and read through switch and root port cost what the "
+    "parameters say") {
   RootComplexParams rcp;
   rcp.upstream_latency_ns = 17;
   PcieSwitchParams swp;

@@ -62,7 +62,8 @@ TEST_CASE("pcie topology config: a JSON tree fills every node and its parameters
 TEST_CASE("pcie topology config: errors name the node and the key") {
   json j = sample();
   j["nodes"][4]["type"] = "gpu";
-  CHECK_THAT(error_of(j), Catch::Contains("pcie.nodes[4] 'gpu0'") && Catch::Contains("unknown type"));
+  CHECK_THAT(error_of(j),
+             Catch::Contains("pcie.nodes[4] 'gpu0'") && Catch::Contains("unknown type"));
   j = sample();
   j["nodes"][2]["params"]["traversal_latency"] = 1;
   CHECK_THAT(error_of(j), Catch::Contains("'sw0'") && Catch::Contains("traversal_latency"));

@@ -18,10 +18,11 @@
 // Not modeled: MSI-X, multiple vectors.
 #pragma once
 
-#include <cstdint>
-#include <string>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <string>
 
 #include "models/devices/dma_engine.h"
 #include "models/pcie/pcie_endpoint.h"

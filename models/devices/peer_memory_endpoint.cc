@@ -12,7 +12,8 @@ void PeerMemoryEndpointParams::declare(vp::common::ParameterSet& p, const std::s
         "bandwidth of the device memory (0 = unlimited)");
 }
 
-vp::memory::SparseMemoryParams PeerMemoryEndpoint::memory_params(const PeerMemoryEndpointParams& p) {
+vp::memory::SparseMemoryParams PeerMemoryEndpoint::memory_params(
+    const PeerMemoryEndpointParams& p) {
   vp::memory::SparseMemoryParams m;
   m.size = p.bar_size;
   m.latency_ns = p.latency_ns;

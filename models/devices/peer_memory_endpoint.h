@@ -13,9 +13,10 @@
 // BAR (every access is a transaction through the fabric).
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+
 #include <cstdint>
 #include <string>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include "models/memory/sparse_memory.h"
 #include "models/pcie/pcie_endpoint.h"

@@ -44,30 +44,35 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name,
       .field("error", 1, 1, FieldAccess::kW1C);
   bank_.add("base", kBase, 8).field("address", 0, 64, FieldAccess::kRW);
   bank_.add("range", kRange, 8, 1ull << 20).field("bytes", 0, 64, FieldAccess::kRW);
-  bank_.add("size", kSize, 4, 64).field("bytes", 0, 32, FieldAccess::kWARL,
-                                        [](uint64_t old_value, uint64_t v) {
-                                          return v >= 1 && v <= kMaxSize ? v : old_value;
-                                        });
+  bank_.add("size", kSize, 4, 64)
+      .field("bytes", 0, 32, FieldAccess::kWARL, [](uint64_t old_value, uint64_t v) {
+        return v >= 1 && v <= kMaxSize ? v : old_value;
+      });
   const uint64_t max_outstanding = std::min<uint64_t>(kMaxOutstanding, params.endpoint.tags);
   bank_.add("outstanding", kOutstanding, 4, std::min<uint64_t>(8, max_outstanding))
-      .field("count", 0, 32, FieldAccess::kWARL,
-             [max_outstanding](uint64_t old_value, uint64_t v) {
-               return v >= 1 && v <= max_outstanding ? v : old_value;
-             });
+      .field("count", 0, 32, FieldAccess::kWARL, [max_outstanding](uint64_t old_value, uint64_t v) {
+        return v >= 1 && v <= max_outstanding ? v : old_value;
+      });
   bank_.add("interval_ns", kIntervalNs, 4).field("ns", 0, 32, FieldAccess::kRW);
   bank_.add("count", kCount, 4).field("count", 0, 32, FieldAccess::kRW);
   bank_.add("seed", kSeed, 4, 1).field("seed", 0, 32, FieldAccess::kRW);
-  bank_.add("transfers", kTransfers, 8).field("count", 0, 64, FieldAccess::kRO)
+  bank_.add("transfers", kTransfers, 8)
+      .field("count", 0, 64, FieldAccess::kRO)
       .on_read([this](uint64_t) { return transfers_; });
-  bank_.add("bytes", kBytes, 8).field("count", 0, 64, FieldAccess::kRO)
-      .on_read([this](uint64_t) { return bytes_; });
-  bank_.add("errors", kErrors, 4).field("count", 0, 32, FieldAccess::kRO)
-      .on_read([this](uint64_t) { return errors_; });
-  bank_.add("latency_min_ns", kLatencyMinNs, 8).field("ns", 0, 64, FieldAccess::kRO)
+  bank_.add("bytes", kBytes, 8).field("count", 0, 64, FieldAccess::kRO).on_read([this](uint64_t) {
+    return bytes_;
+  });
+  bank_.add("errors", kErrors, 4).field("count", 0, 32, FieldAccess::kRO).on_read([this](uint64_t) {
+    return errors_;
+  });
+  bank_.add("latency_min_ns", kLatencyMinNs, 8)
+      .field("ns", 0, 64, FieldAccess::kRO)
       .on_read([this](uint64_t) { return latency_.min(); });
-  bank_.add("latency_max_ns", kLatencyMaxNs, 8).field("ns", 0, 64, FieldAccess::kRO)
+  bank_.add("latency_max_ns", kLatencyMaxNs, 8)
+      .field("ns", 0, 64, FieldAccess::kRO)
       .on_read([this](uint64_t) { return latency_.max(); });
-  bank_.add("latency_sum_ns", kLatencySumNs, 8).field("ns", 0, 64, FieldAccess::kRO)
+  bank_.add("latency_sum_ns", kLatencySumNs, 8)
+      .field("ns", 0, 64, FieldAccess::kRO)
       .on_read([this](uint64_t) { return latency_.sum(); });
   for (unsigned i = 0; i < kHistogramBuckets; ++i)
     bank_.add("histogram" + std::to_string(i), kHistogram + 8 * i, 8)
@@ -131,8 +136,8 @@ void TrafficGenerator::stream_thread() {
     status.set(status.get() | kStatusRunning);
     const uint64_t size = bank_["size"].get();
     const uint64_t count = bank_["count"].get();
-    const sc_time interval = sc_time::from_value(
-        bank_["interval_ns"].get() * sc_time(1, sc_core::SC_NS).value());
+    const sc_time interval =
+        sc_time::from_value(bank_["interval_ns"].get() * sc_time(1, sc_core::SC_NS).value());
     rng_ = bank_["seed"].get() | 1;
     vp::common::TagPipeline slots(static_cast<unsigned>(bank_["outstanding"].get()));
     sc_time ready = sc_core::sc_time_stamp();

@@ -33,23 +33,23 @@
 namespace vp::devices {
 
 namespace tgen_regs {
-constexpr uint64_t kId = 0x00;           // RO "TGEN"
-constexpr uint64_t kCtrl = 0x04;         // RW: EN, READ, RANDOM
-constexpr uint64_t kStatus = 0x08;       // RUNNING (RO), ERROR (W1C)
-constexpr uint64_t kBase = 0x10;         // 64-bit bus address
-constexpr uint64_t kRange = 0x18;        // 64-bit bytes (>= SIZE)
-constexpr uint64_t kSize = 0x20;         // WARL: bytes per transfer, 1..kMaxSize
-constexpr uint64_t kOutstanding = 0x24;  // WARL: 1..kMaxOutstanding
-constexpr uint64_t kIntervalNs = 0x28;   // min ns between transfer issues (0 = back to back)
-constexpr uint64_t kCount = 0x2c;        // transfers to run, 0 = until stopped
-constexpr uint64_t kSeed = 0x30;         // random pattern seed
-constexpr uint64_t kTransfers = 0x40;    // RO 64-bit: completed transfers
-constexpr uint64_t kBytes = 0x48;        // RO 64-bit
-constexpr uint64_t kErrors = 0x50;       // RO
-constexpr uint64_t kLatencyMinNs = 0x58; // RO 64-bit
-constexpr uint64_t kLatencyMaxNs = 0x60; // RO 64-bit
-constexpr uint64_t kLatencySumNs = 0x68; // RO 64-bit
-constexpr uint64_t kHistogram = 0x100;   // RO 64-bit x kHistogramBuckets: log2 ns buckets
+constexpr uint64_t kId = 0x00;            // RO "TGEN"
+constexpr uint64_t kCtrl = 0x04;          // RW: EN, READ, RANDOM
+constexpr uint64_t kStatus = 0x08;        // RUNNING (RO), ERROR (W1C)
+constexpr uint64_t kBase = 0x10;          // 64-bit bus address
+constexpr uint64_t kRange = 0x18;         // 64-bit bytes (>= SIZE)
+constexpr uint64_t kSize = 0x20;          // WARL: bytes per transfer, 1..kMaxSize
+constexpr uint64_t kOutstanding = 0x24;   // WARL: 1..kMaxOutstanding
+constexpr uint64_t kIntervalNs = 0x28;    // min ns between transfer issues (0 = back to back)
+constexpr uint64_t kCount = 0x2c;         // transfers to run, 0 = until stopped
+constexpr uint64_t kSeed = 0x30;          // random pattern seed
+constexpr uint64_t kTransfers = 0x40;     // RO 64-bit: completed transfers
+constexpr uint64_t kBytes = 0x48;         // RO 64-bit
+constexpr uint64_t kErrors = 0x50;        // RO
+constexpr uint64_t kLatencyMinNs = 0x58;  // RO 64-bit
+constexpr uint64_t kLatencyMaxNs = 0x60;  // RO 64-bit
+constexpr uint64_t kLatencySumNs = 0x68;  // RO 64-bit
+constexpr uint64_t kHistogram = 0x100;    // RO 64-bit x kHistogramBuckets: log2 ns buckets
 constexpr unsigned kHistogramBuckets = 32;
 constexpr uint64_t kRegsSize = 0x1000;
 

@@ -42,7 +42,9 @@ bool DownstreamPort::claims(uint64_t address, uint64_t size) const {
   return view_.get().claims(address, size);
 }
 
-bool DownstreamPort::routes_bus(unsigned bus) const { return view_.get().routes_bus(bus); }
+bool DownstreamPort::routes_bus(unsigned bus) const {
+  return view_.get().routes_bus(bus);
+}
 
 void DownstreamPort::unsupported(tlm::tlm_generic_payload& gp) {
   ++unsupported_;
@@ -60,8 +62,9 @@ void DownstreamPort::forward_down(tlm::tlm_generic_payload& gp, sc_time& delay) 
   delay = link_.transmit(LinkDirection::kDownstream, now + delay, request_bytes) - now;
   to_child->b_transport(gp, delay);
   if (read && gp.is_response_ok())
-    delay = link_.transmit(LinkDirection::kUpstream, now + delay,
-                           link_.completion_wire_bytes(len)) - now;
+    delay =
+        link_.transmit(LinkDirection::kUpstream, now + delay, link_.completion_wire_bytes(len)) -
+        now;
 }
 
 bool DownstreamPort::forward_config(ConfigRequest& request) {
@@ -115,8 +118,9 @@ void DownstreamPort::from_child_b_transport(tlm::tlm_generic_payload& gp, sc_tim
   }
   parent_.route_upstream(*this, gp, delay);
   if (read && gp.is_response_ok())
-    delay = link_.transmit(LinkDirection::kDownstream, now + delay,
-                           link_.completion_wire_bytes(len)) - now;
+    delay =
+        link_.transmit(LinkDirection::kDownstream, now + delay, link_.completion_wire_bytes(len)) -
+        now;
 }
 
 void DownstreamPort::report_stats(vp::common::StatsVisitor& v) const {

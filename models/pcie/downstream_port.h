@@ -26,12 +26,13 @@
 // translated P2P, error messages (ERR_*), hot plug, link state changes.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/common/statistics.h"
 #include "models/pcie/bridge_view.h"

@@ -27,10 +27,12 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParam
       ep_params_(params),
       cfg_(std::string(this->name()) + ".config"),
       tags_(params.tags) {
-  if (params.tags == 0) throw std::invalid_argument(std::string(this->name()) + ": tags must be >= 1");
+  if (params.tags == 0)
+    throw std::invalid_argument(std::string(this->name()) + ": tags must be >= 1");
   link_in.register_b_transport(this, &PcieEndpoint::link_in_b_transport);
-  cfg_.init_endpoint(static_cast<uint16_t>(params.vendor_id), static_cast<uint16_t>(params.device_id),
-                     params.class_code, static_cast<uint8_t>(params.revision));
+  cfg_.init_endpoint(static_cast<uint16_t>(params.vendor_id),
+                     static_cast<uint16_t>(params.device_id), params.class_code,
+                     static_cast<uint8_t>(params.revision));
   PcieCapabilityConfig cap;
   cap.port_type = cfg::kPortTypeEndpoint;
   cap.max_payload_supported = params.max_payload_supported;
@@ -66,9 +68,10 @@ void PcieEndpoint::set_max_sizes(uint32_t max_payload, uint32_t max_read_request
     return c;
   };
   uint16_t ctl = cfg_.get16(cap + cfg::kPcieDeviceControl);
-  ctl = static_cast<uint16_t>((ctl & ~(cfg::kDevCtlMaxPayloadMask | cfg::kDevCtlMaxReadRequestMask)) |
-                              code(max_payload) << cfg::kDevCtlMaxPayloadShift |
-                              code(max_read_request) << cfg::kDevCtlMaxReadRequestShift);
+  ctl =
+      static_cast<uint16_t>((ctl & ~(cfg::kDevCtlMaxPayloadMask | cfg::kDevCtlMaxReadRequestMask)) |
+                            code(max_payload) << cfg::kDevCtlMaxPayloadShift |
+                            code(max_read_request) << cfg::kDevCtlMaxReadRequestShift);
   // Through the software path so the WARL rules apply.
   tlm::tlm_generic_payload gp;
   gp.set_command(tlm::TLM_WRITE_COMMAND);
@@ -110,14 +113,13 @@ void PcieEndpoint::link_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& de
 
 void PcieEndpoint::note_error(tlm::tlm_response_status status) {
   ++dma_errors_;
-  cfg_.set_status_bits(status == tlm::TLM_ADDRESS_ERROR_RESPONSE
-                           ? cfg::kStatusReceivedMasterAbort
-                           : cfg::kStatusReceivedTargetAbort);
+  cfg_.set_status_bits(status == tlm::TLM_ADDRESS_ERROR_RESPONSE ? cfg::kStatusReceivedMasterAbort
+                                                                 : cfg::kStatusReceivedTargetAbort);
 }
 
 tlm::tlm_response_status PcieEndpoint::request(tlm::tlm_command cmd, uint64_t address, void* data,
-                                               unsigned length, const sc_time& issue,
-                                               sc_time& done, bool msi) {
+                                               unsigned length, const sc_time& issue, sc_time& done,
+                                               bool msi) {
   if (!decoded().bus_master) {
     ++dma_blocked_;
     done = issue;
@@ -143,8 +145,10 @@ tlm::tlm_response_status PcieEndpoint::request(tlm::tlm_command cmd, uint64_t ad
   done = now + delay;
   ++dma_requests_;
   const tlm::tlm_response_status status = gp_.get_response_status();
-  if (status != tlm::TLM_OK_RESPONSE) note_error(status);
-  else dma_bytes_ += length;
+  if (status != tlm::TLM_OK_RESPONSE)
+    note_error(status);
+  else
+    dma_bytes_ += length;
   return status;
 }
 
@@ -184,8 +188,8 @@ tlm::tlm_response_status PcieEndpoint::dma_read(uint64_t address, void* data, ui
     const uint64_t n = std::min(length - done_bytes, mrrs - (a & (mrrs - 1)));
     const sc_time issue = tags_.issue_time(ready);
     sc_time done;
-    const auto status =
-        request(tlm::TLM_READ_COMMAND, a, bytes + done_bytes, static_cast<unsigned>(n), issue, done);
+    const auto status = request(tlm::TLM_READ_COMMAND, a, bytes + done_bytes,
+                                static_cast<unsigned>(n), issue, done);
     tags_.record(issue, sc_core::SC_ZERO_TIME, done);
     if (status != tlm::TLM_OK_RESPONSE) {
       when = done;
@@ -232,8 +236,10 @@ void PcieEndpoint::forward_upstream(tlm::tlm_generic_payload& gp, sc_time& delay
   ext->rid = rid_;
   ++forwarded_;
   link_out->b_transport(gp, delay);
-  if (!gp.is_response_ok()) note_error(gp.get_response_status());
-  else dma_bytes_ += gp.get_data_length();
+  if (!gp.is_response_ok())
+    note_error(gp.get_response_status());
+  else
+    dma_bytes_ += gp.get_data_length();
   if (added) {
     gp.clear_extension(ext);
     delete ext;

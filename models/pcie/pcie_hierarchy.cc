@@ -18,9 +18,15 @@ void PcieTopology::declare(vp::common::ParameterSet& p, const std::string& prefi
   for (auto& ep : endpoints) {
     const std::string k = prefix + ep.name + ".";
     switch (ep.type) {
-      case EndpointType::kDmaEngine: ep.dma_engine.declare(p, k); break;
-      case EndpointType::kPeerMemory: ep.peer_memory.declare(p, k); break;
-      case EndpointType::kTrafficGenerator: ep.traffic_generator.declare(p, k); break;
+      case EndpointType::kDmaEngine:
+        ep.dma_engine.declare(p, k);
+        break;
+      case EndpointType::kPeerMemory:
+        ep.peer_memory.declare(p, k);
+        break;
+      case EndpointType::kTrafficGenerator:
+        ep.traffic_generator.declare(p, k);
+        break;
     }
   }
 }
@@ -137,7 +143,8 @@ PcieHierarchy::PcieHierarchy(sc_core::sc_module_name name, const PcieTopology& t
   for (const auto& ep : topology_.endpoints) {
     PcieEndpoint& e = *endpoints_[ep.name];
     const PcieLinkParams link = attach(ep.parent, ep.parent_port, e);
-    if (topology_.apply_link_sizes) e.set_max_sizes(link.max_payload_size, link.max_read_request_size);
+    if (topology_.apply_link_sizes)
+      e.set_max_sizes(link.max_payload_size, link.max_read_request_size);
   }
 }
 

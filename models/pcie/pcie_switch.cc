@@ -16,8 +16,8 @@ void PcieSwitchParams::declare(vp::common::ParameterSet& p, const std::string& p
   p.add(prefix + "completion_redirect_latency_ns", completion_redirect_latency_ns, "ns",
         "extra latency of a peer-to-peer read completion redirected by ACS CR");
   p.add(prefix + "vendor_id", vendor_id, "", "vendor ID of the switch ports", 0, 0xffff);
-  p.add(prefix + "upstream_device_id", upstream_device_id, "", "device ID of the upstream port",
-        0, 0xffff);
+  p.add(prefix + "upstream_device_id", upstream_device_id, "", "device ID of the upstream port", 0,
+        0xffff);
   p.add(prefix + "downstream_device_id", downstream_device_id, "",
         "device ID of the downstream ports", 0, 0xffff);
   p.add(prefix + "max_payload_supported", max_payload_supported, "bytes",
@@ -64,9 +64,9 @@ PcieSwitch::PcieSwitch(sc_core::sc_module_name name, const PcieSwitchParams& par
   cap.max_payload_supported = params_.max_payload_supported;
   usp_cfg_.add_pcie_capability(cap);
   for (unsigned i = 0; i < downstream_links.size(); ++i)
-    ports_.push_back(std::make_unique<SwitchDownstreamPort>(
-        ("dsp" + std::to_string(i)).c_str(), params_, downstream_links[i],
-        static_cast<uint8_t>(i), *this));
+    ports_.push_back(std::make_unique<SwitchDownstreamPort>(("dsp" + std::to_string(i)).c_str(),
+                                                            params_, downstream_links[i],
+                                                            static_cast<uint8_t>(i), *this));
 }
 
 void PcieSwitch::link_up(uint32_t generation, uint32_t width) {
@@ -134,8 +134,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
     if (gp.is_read() && gp.is_response_ok()) delay += latency_;
     const auto* ext = gp.get_extension<vp::common::PcieExtension>();
     if (gp.is_read() && gp.is_response_ok() &&
-        (port->acs_control() & cfg::kAcsP2pCompletionRedirect) &&
-        !(ext && ext->relaxed_ordering)) {
+        (port->acs_control() & cfg::kAcsP2pCompletionRedirect) && !(ext && ext->relaxed_ordering)) {
       ++cpl_redirected_;
       delay += cr_latency_;
     }

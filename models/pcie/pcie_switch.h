@@ -32,13 +32,14 @@
 // internal contention (only the links contend).
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "models/common/statistics.h"
@@ -54,7 +55,7 @@ class ParameterSet;
 namespace vp::pcie {
 
 struct PcieSwitchParams {
-  double traversal_latency_ns = 100.0;           // per crossing of the switch
+  double traversal_latency_ns = 100.0;            // per crossing of the switch
   double completion_redirect_latency_ns = 200.0;  // ACS CR round trip to the root complex
   uint32_t vendor_id = 0x1b36;
   uint32_t upstream_device_id = 0x000e;

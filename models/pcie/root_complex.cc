@@ -59,8 +59,7 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexParams& 
                          const std::vector<PcieLinkParams>& root_port_links)
     : sc_module(name), ecam("ecam"), mmio("mmio"), upstream("upstream"), params_(params) {
   params_.validate(std::string(this->name()) + ".");
-  if (root_port_links.empty() ||
-      params_.first_root_port_device + root_port_links.size() > 32)
+  if (root_port_links.empty() || params_.first_root_port_device + root_port_links.size() > 32)
     throw vp::common::ParameterError(std::string(this->name()) +
                                      ": 1..32 root ports must fit on the root bus");
   config_latency_ = vp::common::ns_to_time(params_.config_latency_ns);
@@ -71,7 +70,8 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexParams& 
   for (unsigned i = 0; i < root_port_links.size(); ++i)
     ports_.push_back(std::make_unique<RootPort>(
         ("rp" + std::to_string(i)).c_str(), root_port_links[i], static_cast<uint8_t>(i), *this,
-        static_cast<uint16_t>(params_.vendor_id), static_cast<uint16_t>(params_.root_port_device_id)));
+        static_cast<uint16_t>(params_.vendor_id),
+        static_cast<uint16_t>(params_.root_port_device_id)));
 }
 
 bool RootComplex::route_config(ConfigRequest& r) {
@@ -92,8 +92,7 @@ void RootComplex::ecam_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
   delay += config_latency_;
   const uint64_t offset = gp.get_address();
   const unsigned len = gp.get_data_length();
-  if (offset >= ecam_size() || len == 0 || len > 4 || (len & (len - 1)) ||
-      (offset & (len - 1))) {
+  if (offset >= ecam_size() || len == 0 || len > 4 || (len & (len - 1)) || (offset & (len - 1))) {
     ++config_errors_;
     gp.set_response_status(offset >= ecam_size() ? tlm::TLM_ADDRESS_ERROR_RESPONSE
                                                  : tlm::TLM_BURST_ERROR_RESPONSE);
@@ -147,8 +146,10 @@ void RootComplex::route_upstream(DownstreamPort&, tlm::tlm_generic_payload& gp, 
   if (ext && ext->is_msi) ++msis_;
   delay += upstream_latency_;
   upstream->b_transport(gp, delay);
-  if (!gp.is_response_ok()) ++upstream_errors_;
-  else if (gp.is_read()) delay += upstream_latency_;  // the completion crosses back
+  if (!gp.is_response_ok())
+    ++upstream_errors_;
+  else if (gp.is_read())
+    delay += upstream_latency_;  // the completion crosses back
 }
 
 void RootComplex::report_stats(vp::common::StatsVisitor& v) const {

@@ -34,13 +34,14 @@
 // event collector, config request retry, multiple segments.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "models/common/statistics.h"
@@ -53,15 +54,15 @@ class ParameterSet;
 namespace vp::pcie {
 
 struct RootComplexParams {
-  uint32_t ecam_buses = 256;                  // ECAM window = buses x 1 MiB
-  uint64_t mmio32_base = 0x40000000;          // 32-bit non-prefetchable window
+  uint32_t ecam_buses = 256;          // ECAM window = buses x 1 MiB
+  uint64_t mmio32_base = 0x40000000;  // 32-bit non-prefetchable window
   uint64_t mmio32_size = 0x40000000;
-  uint64_t mmio64_base = 0x4000000000;        // 64-bit prefetchable window
+  uint64_t mmio64_base = 0x4000000000;  // 64-bit prefetchable window
   uint64_t mmio64_size = 0x4000000000;
-  uint32_t first_root_port_device = 1;        // device number of root port 0 on bus 0
-  double config_latency_ns = 100.0;           // ECAM access to any function
-  double downstream_latency_ns = 20.0;        // MMIO request through the root complex
-  double upstream_latency_ns = 20.0;          // DMA request through the root complex
+  uint32_t first_root_port_device = 1;  // device number of root port 0 on bus 0
+  double config_latency_ns = 100.0;     // ECAM access to any function
+  double downstream_latency_ns = 20.0;  // MMIO request through the root complex
+  double upstream_latency_ns = 20.0;    // DMA request through the root complex
   uint32_t vendor_id = 0x1b36;
   uint32_t root_port_device_id = RootPort::kDefaultDeviceId;
 

@@ -56,7 +56,8 @@ struct Bench {
     cpu.socket.bind(rc.ecam);
     mmio.socket.bind(rc.mmio);
     std::vector<uint8_t> z(1 << 20, 1);  // warm-up: touch the destination
-    for (uint64_t a = 0; a < kWindow + (1 << 20); a += z.size()) dram.write(kDst + a, z.data(), z.size());
+    for (uint64_t a = 0; a < kWindow + (1 << 20); a += z.size())
+      dram.write(kDst + a, z.data(), z.size());
   }
 
   // Endpoint DMA loop: n writes of 64 B, 32 in flight, quantum-synchronized.
@@ -78,7 +79,8 @@ struct Bench {
       ready = issue;
       if (issue - sc_time_stamp() >= quantum) wait(issue - sc_time_stamp());
     }
-    const double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double host =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     *sim = slots.drain_time() - s0;
     return host;
   }
@@ -95,7 +97,8 @@ struct Bench {
     const auto t0 = std::chrono::steady_clock::now();
     mmio.write32(regs + tg::kCtrl, tg::kCtrlEn);
     while (mmio.read32(regs + tg::kStatus) & tg::kStatusRunning) wait(100, SC_US);
-    const double host = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double host =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     *sim = sc_time_stamp() - s0;
     if (tgen.transfers() - before != n) {
       std::fprintf(stderr, "pcie_bench: traffic generator ran %llu of %llu\n",

@@ -4,13 +4,14 @@
 // depth-first ECAM enumeration walk.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <map>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
 #include <vector>
 
 #include "models/common/pcie_extension.h"
@@ -38,8 +39,12 @@ class UpstreamSystem : public sc_core::sc_module {
   uint64_t missing_extension = 0;
 
   UpstreamSystem(sc_core::sc_module_name name, uint64_t mmio_base_, uint64_t mmio_end_)
-      : sc_module(name), in("in"), to_memory("to_memory"), to_mmio("to_mmio"),
-        mmio_base(mmio_base_), mmio_end(mmio_end_) {
+      : sc_module(name),
+        in("in"),
+        to_memory("to_memory"),
+        to_mmio("to_mmio"),
+        mmio_base(mmio_base_),
+        mmio_end(mmio_end_) {
     in.register_b_transport(this, &UpstreamSystem::b_transport);
   }
 
@@ -68,8 +73,7 @@ class EcamAccessor {
     last_status = cpu_.read(offset(bus, dev, fn, reg), &v, size);
     return v;
   }
-  void write(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uint32_t v,
-             unsigned size = 4) {
+  void write(unsigned bus, unsigned dev, unsigned fn, unsigned reg, uint32_t v, unsigned size = 4) {
     last_status = cpu_.write(offset(bus, dev, fn, reg), &v, size);
   }
   tlm::tlm_response_status last_status = tlm::TLM_OK_RESPONSE;
