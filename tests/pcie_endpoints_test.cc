@@ -271,3 +271,54 @@ TEST_CASE("pcie endpoints: the traffic generator honours its rate and stops when
   CHECK(after_stop > 10 + 100);  // back to back for 5 us: many 64 B writes
   CHECK(later == after_stop);
 }
+
+TEST_CASE("pcie endpoints: the DMA engine's interrupt as MSI-X vector 0 with masking and the PBA") {
+  Fabric f;
+  std::vector<uint8_t> data(256, 0x3c);
+  f.dram.write(kSrc, data.data(), data.size());
+  uint64_t pba_masked = 0, pba_after = 0;
+  uint32_t msi_before_unmask = 0, ctl_reset = 0;
+  tlm::tlm_response_status narrow = tlm::TLM_OK_RESPONSE;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t regs = f.walk->find(kBusDma, 0)->bar_address[0];
+    const uint64_t table = regs + DmaEngineEndpoint::kMsixTableOffset;
+    const uint64_t pba = regs + DmaEngineEndpoint::kMsixPbaOffset;
+    const unsigned cap = f.dma.config().msix_capability();
+    REQUIRE(cap != 0);
+    f.ecam.write(kBusDma, 0, 0, cap + cfg::kMsixMessageControl, cfg::kMsixCtlEnable, 2);
+    ctl_reset = f.mmio_cpu.read32(table + vp::pcie::MsixTable::kVectorControl);
+    f.mmio_cpu.write32(table + 0x0, 0xa000);
+    f.mmio_cpu.write32(table + 0x4, 0);
+    f.mmio_cpu.write32(table + 0x8, 0x55);
+    uint16_t half = 0;
+    narrow = f.mmio_cpu.read(table, &half, 2);
+    const uint64_t ring = kRing;
+    f.mmio_cpu.write(regs + dregs::kRingBase, &ring, 8);
+    f.mmio_cpu.write32(regs + dregs::kRingSize, 16);
+    f.mmio_cpu.write32(regs + dregs::kCtrl, dregs::kCtrlEn | dregs::kCtrlIrqEn);
+    put_copy_descriptor(f.dram, 0, kSrc, 0x40000, uint32_t(data.size()));
+    f.mmio_cpu.write32(regs + dregs::kRingTail, 1);
+    wait(20, SC_US);
+    pba_masked = f.mmio_cpu.read64(pba);
+    f.dram.read(0xa000, &msi_before_unmask, 4);
+    f.mmio_cpu.write32(table + vp::pcie::MsixTable::kVectorControl,
+                       0);  // unmask: the pending message goes
+    wait(1, SC_US);
+    pba_after = f.mmio_cpu.read64(pba);
+  });
+  CHECK(ctl_reset == 1);  // vectors come out of reset masked
+  CHECK(narrow == tlm::TLM_BURST_ERROR_RESPONSE);
+  CHECK(pba_masked == 1);
+  CHECK(msi_before_unmask == 0);
+  CHECK(pba_after == 0);
+  uint32_t msi = 0;
+  f.dram.read(0xa000, &msi, 4);
+  CHECK(msi == 0x55);
+  unsigned msis = 0;
+  for (const auto& s : f.sys.seen) msis += s.is_msi;
+  CHECK(msis == 1);
+  std::vector<uint8_t> out(data.size());
+  f.dram.read(0x40000, out.data(), out.size());
+  CHECK(out == data);
+}

@@ -20,6 +20,7 @@ DmaEngineEndpoint::DmaEngineEndpoint(sc_core::sc_module_name name,
       regs_port_("regs_port"),
       dma_port_("dma_port") {
   config().add_bar(kRegisterBar, dma_regs::kRegsSize, /*is_64bit=*/false, /*prefetchable=*/false);
+  add_msix(kMsixVectors, kRegisterBar, kMsixTableOffset, kMsixPbaOffset);
   regs_port_.bind(engine_.regs);
   engine_.dma.bind(dma_port_);
   dma_port_.register_b_transport(this, &DmaEngineEndpoint::engine_request);
@@ -45,6 +46,20 @@ void DmaEngineEndpoint::write_engine_register(uint64_t offset, uint64_t value, u
   regs_port_->b_transport(gp, scratch);
 }
 
+uint64_t DmaEngineEndpoint::read_engine_register(uint64_t offset, unsigned size) {
+  uint64_t value = 0;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  gp.set_address(offset);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&value));
+  gp.set_data_length(size);
+  gp.set_streaming_width(size);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time scratch = sc_core::SC_ZERO_TIME;
+  regs_port_->b_transport(gp, scratch);
+  return value;
+}
+
 void DmaEngineEndpoint::config_written(unsigned offset, unsigned size) {
   const ConfigSpace& c = config();
   engine_.set_requester_id(requester_id());
@@ -54,10 +69,21 @@ void DmaEngineEndpoint::config_written(unsigned offset, unsigned size) {
     write_engine_register(dma_regs::kMsiAddr, c.msi_address(), 8);
     write_engine_register(dma_regs::kMsiData, c.msi_data(), 4);
   }
+  if (c.msix_enabled() && read_engine_register(dma_regs::kMsiAddr, 8) == 0)
+    write_engine_register(dma_regs::kMsiAddr, kMsixPlaceholderAddress, 8);
 }
 
 void DmaEngineEndpoint::engine_request(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  if (ext && ext->is_msi && config().msix_enabled()) {
+    // The engine's interrupt becomes MSI-X vector 0.
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    sc_core::sc_time when = now + delay;
+    if (!send_msix(0, when)) ++msis_held_;
+    delay = when - now;
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   if (ext && ext->is_msi && config().msi_enabled() && config().msi_masked()) {
     // A masked vector: the function records it as pending and sends nothing.
     ++msis_held_;

@@ -15,7 +15,13 @@
 // interrupt back (pending bit set) instead of sending it. CTRL.IRQ_EN of the
 // engine still has to be set.
 //
-// Not modeled: MSI-X, multiple vectors.
+// MSI-X: BAR0 also holds an MSI-X table of kMsixVectors vectors at
+// kMsixTableOffset and its PBA at kMsixPbaOffset. With MSI-X enabled the
+// engine's interrupt write is intercepted and sent as MSI-X vector 0 (with
+// its masking and pending rules); if the engine's MSI_ADDR is still 0 it is
+// set to a nonzero placeholder so the engine raises interrupts at all.
+//
+// Not modeled: more than one interrupt source (vectors 1.. are never used).
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -39,6 +45,10 @@ struct DmaEngineEndpointParams {
 class DmaEngineEndpoint : public vp::pcie::PcieEndpoint {
  public:
   static constexpr unsigned kRegisterBar = 0;
+  static constexpr unsigned kMsixVectors = 4;
+  static constexpr uint32_t kMsixTableOffset = 0x800;
+  static constexpr uint32_t kMsixPbaOffset = 0xc00;
+  static constexpr uint64_t kMsixPlaceholderAddress = 0x4;
 
   DmaEngineEndpoint(sc_core::sc_module_name name, const DmaEngineEndpointParams& params = {});
 
@@ -53,6 +63,7 @@ class DmaEngineEndpoint : public vp::pcie::PcieEndpoint {
  private:
   void engine_request(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void write_engine_register(uint64_t offset, uint64_t value, unsigned size);
+  uint64_t read_engine_register(uint64_t offset, unsigned size);
 
   DmaEngine engine_;
   tlm_utils::simple_initiator_socket<DmaEngineEndpoint> regs_port_;

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "models/common/parameters.h"
+#include "models/common/sim_time.h"
 
 namespace vp::pcie {
 
@@ -18,6 +19,7 @@ void PcieEndpointParams::declare(vp::common::ParameterSet& p, const std::string&
         "Max_Payload_Size Supported (128..4096)", 128, 4096);
   p.add(prefix + "tags", tags, "tags", "outstanding non-posted requests", 1, 4096);
   p.add(prefix + "msi", msi, "offer an MSI capability");
+  p.add(prefix + "msix_latency_ns", msix_latency_ns, "ns", "access to the MSI-X table or PBA");
 }
 
 PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParams& params)
@@ -38,6 +40,7 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParam
   cap.max_payload_supported = params.max_payload_supported;
   cfg_.add_pcie_capability(cap);
   if (params.msi) cfg_.add_msi_capability(true);
+  msix_latency_ = vp::common::ns_to_time(params.msix_latency_ns);
   ext_ = new vp::common::PcieExtension;
   gp_.set_extension(ext_);
   gp_.set_byte_enable_ptr(nullptr);
@@ -51,6 +54,8 @@ bool PcieEndpoint::config_request(ConfigRequest& r) {
     // The completer captures its bus and device number from every type 0
     // configuration write (PCIe Base 6.0 sec. 2.2.6.2).
     rid_ = vp::common::make_rid(r.bus, r.device, 0);
+    // Clearing the MSI-X Function Mask releases pending vectors.
+    if (msix_) flush_msix(sc_core::sc_time_stamp());
     config_written(r.offset, r.gp->get_data_length());
   }
   return true;
@@ -102,6 +107,7 @@ void PcieEndpoint::link_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& de
     const AddressWindow& w = d.bars[i];
     if (!w.contains(addr, len)) continue;
     ++bar_accesses_;
+    if (msix_ && i == msix_bar_ && serve_msix(i, addr - w.base, gp, delay)) return;
     gp.set_address(addr - w.base);
     bar_transport(i, gp, delay);
     gp.set_address(addr);
@@ -218,6 +224,94 @@ bool PcieEndpoint::send_msi(sc_time& when) {
   if (status != tlm::TLM_OK_RESPONSE) return false;
   ++msis_;
   return true;
+}
+
+void PcieEndpoint::add_msix(unsigned vectors, unsigned bar, uint32_t table_offset,
+                            uint32_t pba_offset) {
+  if (msix_) throw std::invalid_argument(std::string(name()) + ": MSI-X added twice");
+  MsixConfig c;
+  c.table_size = vectors;
+  c.table_bir = bar;
+  c.table_offset = table_offset;
+  c.pba_bir = bar;
+  c.pba_offset = pba_offset;
+  cfg_.add_msix_capability(c);  // checks BAR, alignment and fit
+  msix_ = std::make_unique<MsixTable>(vectors);
+  if (table_offset < pba_offset + msix_->pba_bytes() &&
+      pba_offset < table_offset + msix_->table_bytes())
+    throw std::invalid_argument(std::string(name()) + ": MSI-X table and PBA overlap");
+  msix_bar_ = bar;
+  msix_table_offset_ = table_offset;
+  msix_pba_offset_ = pba_offset;
+}
+
+bool PcieEndpoint::serve_msix(unsigned, uint64_t offset, tlm::tlm_generic_payload& gp,
+                              sc_time& delay) {
+  const uint64_t len = gp.get_data_length();
+  auto inside = [&](uint64_t base, uint64_t size) {
+    return offset >= base && offset < base + size;
+  };
+  tlm::tlm_response_status status;
+  if (inside(msix_table_offset_, msix_->table_bytes())) {
+    status = offset + len > msix_table_offset_ + msix_->table_bytes()
+                 ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                 : msix_->table_access(gp, offset - msix_table_offset_);
+  } else if (inside(msix_pba_offset_, msix_->pba_bytes())) {
+    status = offset + len > msix_pba_offset_ + msix_->pba_bytes()
+                 ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                 : msix_->pba_access(gp, offset - msix_pba_offset_);
+  } else {
+    return false;
+  }
+  delay += msix_latency_;
+  gp.set_response_status(status);
+  if (gp.is_write() && status == tlm::TLM_OK_RESPONSE) flush_msix(sc_core::sc_time_stamp() + delay);
+  return true;
+}
+
+bool PcieEndpoint::send_message(uint64_t address, uint32_t data, sc_time& when) {
+  if (!decoded().bus_master) {
+    ++dma_blocked_;
+    return false;
+  }
+  tlm::tlm_generic_payload gp;
+  vp::common::PcieExtension ext;
+  ext.rid = rid_;
+  ext.is_msi = true;
+  gp.set_extension(&ext);
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(address);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time delay = when > now ? when - now : sc_core::SC_ZERO_TIME;
+  link_out->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  when = now + delay;
+  if (!gp.is_response_ok()) {
+    note_error(gp.get_response_status());
+    return false;
+  }
+  ++msis_;
+  return true;
+}
+
+bool PcieEndpoint::send_msix(unsigned vector, sc_time& when) {
+  if (!msix_ || vector >= msix_->vectors() || !cfg_.msix_enabled()) return false;
+  if (cfg_.msix_function_masked() || msix_->masked(vector)) {
+    ++msi_masked_;
+    msix_->set_pending(vector, true);
+    return false;
+  }
+  return send_message(msix_->address(vector), msix_->data(vector), when);
+}
+
+void PcieEndpoint::flush_msix(sc_time when) {
+  if (!cfg_.msix_enabled() || cfg_.msix_function_masked()) return;
+  for (unsigned v : msix_->take_unmasked_pending())
+    send_message(msix_->address(v), msix_->data(v), when);
 }
 
 void PcieEndpoint::forward_upstream(tlm::tlm_generic_payload& gp, sc_time& delay) {

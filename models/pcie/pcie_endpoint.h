@@ -26,7 +26,11 @@
 // A received UR/CA sets Received Master Abort / Received Target Abort in
 // the Status register.
 //
-// Not modeled: multi-function devices, MSI-X tables, INTx, FLR, ATS, TLP
+//   - MSI-X (sec. 6.1.4.2, 7.7.2) when a derived class adds it: table and
+//     PBA inside one of its BARs (MsixTable), per-vector and function
+//     masking with pending bits.
+//
+// Not modeled: multi-function devices, INTx, FLR, ATS, TLP
 // processing hints, the 4 KiB boundary rule for requests that are not
 // naturally aligned.
 #pragma once
@@ -35,6 +39,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -43,6 +48,7 @@
 #include "models/common/statistics.h"
 #include "models/common/timing_resource.h"
 #include "models/pcie/config_space.h"
+#include "models/pcie/msix_table.h"
 #include "models/pcie/pcie_device.h"
 
 namespace vp::common {
@@ -59,6 +65,7 @@ struct PcieEndpointParams {
   uint32_t max_payload_supported = 512;  // bytes
   uint32_t tags = 32;                    // outstanding non-posted requests
   bool msi = true;                       // offer an MSI capability
+  double msix_latency_ns = 2.0;          // access to the MSI-X table / PBA
 
   void declare(vp::common::ParameterSet& p, const std::string& prefix);
 };
@@ -89,6 +96,13 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   // MSI vector 0. Returns false when nothing was sent (MSI disabled,
   // masked: pending bit set, bus mastering off, or the write failed).
   bool send_msi(sc_core::sc_time& when);
+  // MSI-X vector `vector` (sec. 6.1.4.5): sent when MSI-X is enabled and
+  // neither the function nor the vector is masked; a masked vector sets its
+  // pending bit and is sent when software unmasks it. Returns true when the
+  // message went out now.
+  bool send_msix(unsigned vector, sc_core::sc_time& when);
+  // Null without an MSI-X capability.
+  const MsixTable* msix_table() const { return msix_.get(); }
 
   // Sets Device Control MPS and MRRS as firmware would (WARL: values the
   // function does not support are ignored).
@@ -127,6 +141,11 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
 
   const PcieEndpointParams& endpoint_params() const { return ep_params_; }
 
+  // Adds the MSI-X capability with its table and PBA in BAR `bar` (which
+  // must exist) at the given offsets; the endpoint serves those ranges and
+  // bar_transport() sees the rest of the BAR.
+  void add_msix(unsigned vectors, unsigned bar, uint32_t table_offset, uint32_t pba_offset);
+
  private:
   void link_in_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   // One TLP-sized request at absolute time `issue`; returns its status and
@@ -135,6 +154,13 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
                                    unsigned length, const sc_core::sc_time& issue,
                                    sc_core::sc_time& done, bool msi = false);
   void note_error(tlm::tlm_response_status status);
+  // An interrupt message on its own payload (it may be sent while a DMA
+  // request of this endpoint is in flight). Needs Bus Master Enable.
+  bool send_message(uint64_t address, uint32_t data, sc_core::sc_time& when);
+  // Sends the MSI-X vectors that became unmasked while pending.
+  void flush_msix(sc_core::sc_time when);
+  bool serve_msix(unsigned bar, uint64_t offset, tlm::tlm_generic_payload& gp,
+                  sc_core::sc_time& delay);
   // Decoded BAR windows and Bus Master Enable, refreshed when the
   // configuration space changes (ConfigSpace::version).
   struct Decoded {
@@ -150,6 +176,10 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   tlm::tlm_generic_payload gp_;
   vp::common::PcieExtension* ext_;  // owned by gp_
   bool in_request_ = false;
+  std::unique_ptr<MsixTable> msix_;
+  unsigned msix_bar_ = 0;
+  uint64_t msix_table_offset_ = 0, msix_pba_offset_ = 0;
+  sc_core::sc_time msix_latency_;
   mutable Decoded decoded_;
   mutable uint64_t decoded_version_ = ~0ull;
 
