@@ -133,6 +133,7 @@ void RootComplex::mmio_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
       if (!port->claims(addr, len)) continue;
       port->forward_down(gp, delay);
       if (gp.is_read() && gp.is_response_ok()) delay += downstream_latency_;  // completion
+      gp.set_dmi_allowed(false);  // no DMI through the fabric (no invalidation path)
       return;
     }
   }

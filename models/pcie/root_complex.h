@@ -30,6 +30,10 @@
 // complex (a read pays it again for its completion), plus each root port's
 // link (see DownstreamPort).
 //
+// DMI is not offered through the fabric (responses clear the DMI hint): a
+// BAR's mapping changes with configuration writes and there is no
+// invalidation path for it.
+//
 // Not modeled: I/O space, root complex integrated endpoints, root complex
 // event collector, config request retry, multiple segments.
 #pragma once
