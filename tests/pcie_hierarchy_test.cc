@@ -391,3 +391,26 @@ TEST_CASE("pcie hierarchy: MSI from the MSI capability arrives upstream as a mar
   CHECK(f.rc.msi_requests() == 1);
   CHECK(f.c.config().get32(f.c.config().msi_capability() + cfg::kMsiPendingBits64) == 1);
 }
+
+TEST_CASE("pcie hierarchy: peer-to-peer between root ports goes up and comes back down through the host bridge") {
+  Fabric f;
+  tlm::tlm_response_status st = tlm::TLM_INCOMPLETE_RESPONSE;
+  uint64_t read_back = 0;
+  f.run([&](TestInitiator&) {
+    f.enumerate();
+    const uint64_t v = 0x0123456789abcdefull;
+    sc_time t = sc_time_stamp();
+    st = f.c.dma_write(f.bar0(kBusA) + 0x200, &v, 8, t);
+    t = sc_time_stamp();
+    f.c.dma_read(f.bar0(kBusA) + 0x200, &read_back, 8, t);
+  });
+  CHECK(st == tlm::TLM_OK_RESPONSE);
+  CHECK(read_back == 0x0123456789abcdefull);
+  uint64_t in_a = 0;
+  f.a.memory().read(0x200, &in_a, 8);
+  CHECK(in_a == 0x0123456789abcdefull);
+  REQUIRE(f.sys.seen.size() == 2);  // both went up with c's requester ID
+  CHECK(f.sys.seen[0].rid == vp::common::make_rid(kBusC, 0, 0));
+  CHECK(f.rc.upstream_requests() == 2);
+  CHECK(f.sw.p2p_direct() == 0);
+}
