@@ -37,6 +37,7 @@ uint32_t ConfigSpace::get32(unsigned offset) const {
 }
 
 void ConfigSpace::set16(unsigned offset, uint16_t v) {
+  ++version_;
   value_.at(offset) = static_cast<uint8_t>(v);
   value_.at(offset + 1) = static_cast<uint8_t>(v >> 8);
 }
@@ -49,6 +50,7 @@ void ConfigSpace::set32(unsigned offset, uint32_t v) {
 void ConfigSpace::init(unsigned offset, unsigned size, uint32_t value, uint32_t wmask,
                        uint32_t w1cmask) {
   if (offset + size > kSize) throw std::invalid_argument(name_ + ": register beyond 4 KiB");
+  ++version_;
   for (unsigned i = 0; i < size; ++i) {
     value_[offset + i] = reset_[offset + i] = static_cast<uint8_t>(value >> (8 * i));
     wmask_[offset + i] = static_cast<uint8_t>(wmask >> (8 * i));
@@ -225,6 +227,7 @@ unsigned ConfigSpace::allocate_capability(uint8_t id, unsigned size) {
   init(off + kCapNext, 1, 0);
   // Link it: the Capabilities Pointer or the previous capability's Next.
   value_[last_cap_next_] = reset_[last_cap_next_] = static_cast<uint8_t>(off);
+  ++version_;
   if (last_cap_next_ == kCapabilitiesPointer) {
     const uint16_t status = get16(kStatus) | kStatusCapabilitiesList;
     set16(kStatus, status);
@@ -442,6 +445,7 @@ void ConfigSpace::apply_write(unsigned offset, unsigned size, uint32_t value,
                               uint8_t byte_enables) {
   // Old values of the WARL fields' registers (config writes are rare; the
   // small allocation does not matter).
+  ++version_;
   std::vector<uint16_t> old_warl(warl_.size());
   for (size_t k = 0; k < warl_.size(); ++k) old_warl[k] = get16(warl_[k].offset);
 

@@ -122,7 +122,10 @@ class ConfigSpace {
   uint8_t get8(unsigned offset) const { return value_.at(offset); }
   uint16_t get16(unsigned offset) const;
   uint32_t get32(unsigned offset) const;
-  void set8(unsigned offset, uint8_t v) { value_.at(offset) = v; }
+  void set8(unsigned offset, uint8_t v) {
+    value_.at(offset) = v;
+    ++version_;
+  }
   void set16(unsigned offset, uint16_t v);
   void set32(unsigned offset, uint32_t v);
   // Status bits a function sets on an event (e.g. Received Master Abort).
@@ -132,7 +135,13 @@ class ConfigSpace {
   void set_link_status(uint32_t generation, uint32_t width);
   void set_data_link_layer_active(bool active);
   // Back to the values the builders set.
-  void reset() { value_ = reset_; }
+  void reset() {
+    value_ = reset_;
+    ++version_;
+  }
+  // Changes on every modification (software write, hardware set, reset):
+  // lets models cache decoded views (windows, enables) on hot paths.
+  uint64_t version() const { return version_; }
 
   // --- decoded views for the model -----------------------------------------
   const std::string& name() const { return name_; }
@@ -221,6 +230,7 @@ class ConfigSpace {
   unsigned pcie_cap_ = 0, msi_cap_ = 0, msix_cap_ = 0, acs_cap_ = 0;
   bool msi_masking_ = false;
   mutable uint64_t errors_ = 0;
+  uint64_t version_ = 0;
   std::function<void(unsigned, unsigned)> write_hook_;
 };
 

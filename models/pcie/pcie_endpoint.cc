@@ -1,0 +1,365 @@
+#include "models/pcie/pcie_endpoint.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/common/parameters.h"
+#include "models/common/sim_time.h"
+
+namespace vp::pcie {
+
+using sc_core::sc_time;
+
+void PcieEndpointParams::declare(vp::common::ParameterSet& p, const std::string& prefix) {
+  p.add(prefix + "vendor_id", vendor_id, "", "PCI vendor ID", 0, 0xffff);
+  p.add(prefix + "device_id", device_id, "", "PCI device ID", 0, 0xffff);
+  p.add(prefix + "class_code", class_code, "", "24-bit class code", 0, 0xffffff);
+  p.add(prefix + "revision", revision, "", "revision ID", 0, 0xff);
+  p.add(prefix + "max_payload_supported", max_payload_supported, "bytes",
+        "Max_Payload_Size Supported (128..4096)", 128, 4096);
+  p.add(prefix + "tags", tags, "tags", "outstanding non-posted requests", 1, 4096);
+  p.add(prefix + "msi", msi, "offer an MSI capability");
+  p.add(prefix + "msix_latency_ns", msix_latency_ns, "ns", "access to the MSI-X table or PBA");
+}
+
+PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParams& params)
+    : sc_module(name),
+      link_in("link_in"),
+      link_out("link_out"),
+      ep_params_(params),
+      cfg_(std::string(this->name()) + ".config"),
+      tags_(params.tags) {
+  if (params.tags == 0)
+    throw std::invalid_argument(std::string(this->name()) + ": tags must be >= 1");
+  link_in.register_b_transport(this, &PcieEndpoint::link_in_b_transport);
+  cfg_.init_endpoint(static_cast<uint16_t>(params.vendor_id),
+                     static_cast<uint16_t>(params.device_id), params.class_code,
+                     static_cast<uint8_t>(params.revision));
+  PcieCapabilityConfig cap;
+  cap.port_type = cfg::kPortTypeEndpoint;
+  cap.max_payload_supported = params.max_payload_supported;
+  cfg_.add_pcie_capability(cap);
+  if (params.msi) cfg_.add_msi_capability(true);
+  msix_latency_ = vp::common::ns_to_time(params.msix_latency_ns);
+  ext_ = new vp::common::PcieExtension;
+  gp_.set_extension(ext_);
+  gp_.set_byte_enable_ptr(nullptr);
+  gp_.set_byte_enable_length(0);
+}
+
+bool PcieEndpoint::config_request(ConfigRequest& r) {
+  if (!r.type0 || r.function != 0) return false;
+  serve_config(cfg_, r);
+  if (r.gp->is_write() && r.gp->is_response_ok()) {
+    // The completer captures its bus and device number from every type 0
+    // configuration write (PCIe Base 6.0 sec. 2.2.6.2).
+    rid_ = vp::common::make_rid(r.bus, r.device, 0);
+    // Clearing the MSI-X Function Mask releases pending vectors.
+    if (msix_) flush_msix(sc_core::sc_time_stamp());
+    config_written(r.offset, r.gp->get_data_length());
+  }
+  return true;
+}
+
+void PcieEndpoint::link_up(uint32_t generation, uint32_t width) {
+  cfg_.set_link_status(generation, std::min<uint32_t>(width, 32));
+}
+
+void PcieEndpoint::set_max_sizes(uint32_t max_payload, uint32_t max_read_request) {
+  const unsigned cap = cfg_.pcie_capability();
+  auto code = [](uint32_t bytes) {
+    unsigned c = 0;
+    while (c < cfg::kMaxSizeCode && cfg::size_code_to_bytes(c) < bytes) ++c;
+    return c;
+  };
+  uint16_t ctl = cfg_.get16(cap + cfg::kPcieDeviceControl);
+  ctl =
+      static_cast<uint16_t>((ctl & ~(cfg::kDevCtlMaxPayloadMask | cfg::kDevCtlMaxReadRequestMask)) |
+                            code(max_payload) << cfg::kDevCtlMaxPayloadShift |
+                            code(max_read_request) << cfg::kDevCtlMaxReadRequestShift);
+  // Through the software path so the WARL rules apply.
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(cap + cfg::kPcieDeviceControl);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&ctl));
+  gp.set_data_length(2);
+  gp.set_streaming_width(2);
+  cfg_.access(gp);
+}
+
+const PcieEndpoint::Decoded& PcieEndpoint::decoded() const {
+  if (decoded_version_ != cfg_.version()) {
+    for (unsigned i = 0; i < cfg::kNumBarsType0; ++i) {
+      decoded_.bars[i] = cfg_.bar_window(i);
+      if (decoded_.bars[i].base == 0) decoded_.bars[i] = {};  // unassigned
+    }
+    decoded_.bus_master = cfg_.bus_master_enabled();
+    decoded_version_ = cfg_.version();
+  }
+  return decoded_;
+}
+
+void PcieEndpoint::link_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const uint64_t addr = gp.get_address();
+  const uint64_t len = gp.get_data_length();
+  const Decoded& d = decoded();
+  for (unsigned i = 0; i < cfg::kNumBarsType0; ++i) {
+    const AddressWindow& w = d.bars[i];
+    if (!w.contains(addr, len)) continue;
+    ++bar_accesses_;
+    if (msix_ && i == msix_bar_ && serve_msix(i, addr - w.base, gp, delay)) return;
+    gp.set_address(addr - w.base);
+    bar_transport(i, gp, delay);
+    gp.set_address(addr);
+    return;
+  }
+  ++unsupported_;
+  gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+void PcieEndpoint::note_error(tlm::tlm_response_status status) {
+  ++dma_errors_;
+  cfg_.set_status_bits(status == tlm::TLM_ADDRESS_ERROR_RESPONSE ? cfg::kStatusReceivedMasterAbort
+                                                                 : cfg::kStatusReceivedTargetAbort);
+}
+
+tlm::tlm_response_status PcieEndpoint::request(tlm::tlm_command cmd, uint64_t address, void* data,
+                                               unsigned length, const sc_time& issue, sc_time& done,
+                                               bool msi) {
+  if (!decoded().bus_master) {
+    ++dma_blocked_;
+    done = issue;
+    return tlm::TLM_GENERIC_ERROR_RESPONSE;
+  }
+  if (in_request_)
+    throw std::logic_error(std::string(name()) + ": DMA helpers called from two threads at once");
+  in_request_ = true;
+  gp_.set_command(cmd);
+  gp_.set_address(address);
+  gp_.set_data_ptr(static_cast<unsigned char*>(data));
+  gp_.set_data_length(length);
+  gp_.set_streaming_width(length);
+  gp_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  ext_->rid = rid_;
+  ext_->is_msi = msi;
+  ext_->no_snoop = false;
+  ext_->relaxed_ordering = false;
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time delay = issue > now ? issue - now : sc_core::SC_ZERO_TIME;
+  link_out->b_transport(gp_, delay);
+  in_request_ = false;
+  done = now + delay;
+  ++dma_requests_;
+  const tlm::tlm_response_status status = gp_.get_response_status();
+  if (status != tlm::TLM_OK_RESPONSE)
+    note_error(status);
+  else
+    dma_bytes_ += length;
+  return status;
+}
+
+tlm::tlm_response_status PcieEndpoint::dma_write(uint64_t address, const void* data,
+                                                 uint64_t length, sc_time& when) {
+  const uint64_t mps = cfg_.mps_bytes();
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  const sc_time ready = when;
+  sc_time last = ready;
+  for (uint64_t done_bytes = 0; done_bytes < length;) {
+    const uint64_t a = address + done_bytes;
+    const uint64_t n = std::min(length - done_bytes, mps - (a & (mps - 1)));
+    sc_time done;
+    // Posted: every write may issue as soon as the data is ready; the link
+    // serializes them.
+    const auto status = request(tlm::TLM_WRITE_COMMAND, a, const_cast<uint8_t*>(bytes + done_bytes),
+                                static_cast<unsigned>(n), ready, done);
+    if (status != tlm::TLM_OK_RESPONSE) {
+      when = done;
+      return status;
+    }
+    last = std::max(last, done);
+    done_bytes += n;
+  }
+  when = last;
+  return tlm::TLM_OK_RESPONSE;
+}
+
+tlm::tlm_response_status PcieEndpoint::dma_read(uint64_t address, void* data, uint64_t length,
+                                                sc_time& when) {
+  const uint64_t mrrs = cfg_.mrrs_bytes();
+  auto* bytes = static_cast<uint8_t*>(data);
+  const sc_time ready = when;
+  sc_time last = ready;
+  for (uint64_t done_bytes = 0; done_bytes < length;) {
+    const uint64_t a = address + done_bytes;
+    const uint64_t n = std::min(length - done_bytes, mrrs - (a & (mrrs - 1)));
+    const sc_time issue = tags_.issue_time(ready);
+    sc_time done;
+    const auto status = request(tlm::TLM_READ_COMMAND, a, bytes + done_bytes,
+                                static_cast<unsigned>(n), issue, done);
+    tags_.record(issue, sc_core::SC_ZERO_TIME, done);
+    if (status != tlm::TLM_OK_RESPONSE) {
+      when = done;
+      return status;
+    }
+    last = std::max(last, done);
+    done_bytes += n;
+  }
+  when = last;
+  return tlm::TLM_OK_RESPONSE;
+}
+
+bool PcieEndpoint::send_msi(sc_time& when) {
+  if (!cfg_.msi_enabled()) return false;
+  if (cfg_.msi_masked()) {
+    ++msi_masked_;
+    cfg_.set_msi_pending(true);
+    return false;
+  }
+  // A DWORD write; Message Data in the low 16 bits (PCIe Base 6.0 7.7.1.5).
+  uint32_t data = cfg_.msi_data();
+  sc_time done;
+  const auto status =
+      request(tlm::TLM_WRITE_COMMAND, cfg_.msi_address(), &data, 4, when, done, true);
+  when = done;
+  if (status != tlm::TLM_OK_RESPONSE) return false;
+  ++msis_;
+  return true;
+}
+
+void PcieEndpoint::add_msix(unsigned vectors, unsigned bar, uint32_t table_offset,
+                            uint32_t pba_offset) {
+  if (msix_) throw std::invalid_argument(std::string(name()) + ": MSI-X added twice");
+  MsixConfig c;
+  c.table_size = vectors;
+  c.table_bir = bar;
+  c.table_offset = table_offset;
+  c.pba_bir = bar;
+  c.pba_offset = pba_offset;
+  cfg_.add_msix_capability(c);  // checks BAR, alignment and fit
+  msix_ = std::make_unique<MsixTable>(vectors);
+  if (table_offset < pba_offset + msix_->pba_bytes() &&
+      pba_offset < table_offset + msix_->table_bytes())
+    throw std::invalid_argument(std::string(name()) + ": MSI-X table and PBA overlap");
+  msix_bar_ = bar;
+  msix_table_offset_ = table_offset;
+  msix_pba_offset_ = pba_offset;
+}
+
+bool PcieEndpoint::serve_msix(unsigned, uint64_t offset, tlm::tlm_generic_payload& gp,
+                              sc_time& delay) {
+  const uint64_t len = gp.get_data_length();
+  auto inside = [&](uint64_t base, uint64_t size) {
+    return offset >= base && offset < base + size;
+  };
+  tlm::tlm_response_status status;
+  if (inside(msix_table_offset_, msix_->table_bytes())) {
+    status = offset + len > msix_table_offset_ + msix_->table_bytes()
+                 ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                 : msix_->table_access(gp, offset - msix_table_offset_);
+  } else if (inside(msix_pba_offset_, msix_->pba_bytes())) {
+    status = offset + len > msix_pba_offset_ + msix_->pba_bytes()
+                 ? tlm::TLM_ADDRESS_ERROR_RESPONSE
+                 : msix_->pba_access(gp, offset - msix_pba_offset_);
+  } else {
+    return false;
+  }
+  delay += msix_latency_;
+  gp.set_response_status(status);
+  if (gp.is_write() && status == tlm::TLM_OK_RESPONSE) flush_msix(sc_core::sc_time_stamp() + delay);
+  return true;
+}
+
+bool PcieEndpoint::send_message(uint64_t address, uint32_t data, sc_time& when) {
+  if (!decoded().bus_master) {
+    ++dma_blocked_;
+    return false;
+  }
+  tlm::tlm_generic_payload gp;
+  vp::common::PcieExtension ext;
+  ext.rid = rid_;
+  ext.is_msi = true;
+  gp.set_extension(&ext);
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(address);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&data));
+  gp.set_data_length(4);
+  gp.set_streaming_width(4);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time delay = when > now ? when - now : sc_core::SC_ZERO_TIME;
+  link_out->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  when = now + delay;
+  if (!gp.is_response_ok()) {
+    note_error(gp.get_response_status());
+    return false;
+  }
+  ++msis_;
+  return true;
+}
+
+bool PcieEndpoint::send_msix(unsigned vector, sc_time& when) {
+  if (!msix_ || vector >= msix_->vectors() || !cfg_.msix_enabled()) return false;
+  if (cfg_.msix_function_masked() || msix_->masked(vector)) {
+    ++msi_masked_;
+    msix_->set_pending(vector, true);
+    return false;
+  }
+  return send_message(msix_->address(vector), msix_->data(vector), when);
+}
+
+void PcieEndpoint::flush_msix(sc_time when) {
+  if (!cfg_.msix_enabled() || cfg_.msix_function_masked()) return;
+  for (unsigned v : msix_->take_unmasked_pending())
+    send_message(msix_->address(v), msix_->data(v), when);
+}
+
+void PcieEndpoint::forward_upstream(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  if (!cfg_.bus_master_enabled()) {
+    ++dma_blocked_;
+    gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  bool added = false;
+  if (!ext) {
+    ext = new vp::common::PcieExtension;
+    gp.set_extension(ext);
+    added = true;
+  }
+  ext->rid = rid_;
+  ++forwarded_;
+  link_out->b_transport(gp, delay);
+  if (!gp.is_response_ok())
+    note_error(gp.get_response_status());
+  else
+    dma_bytes_ += gp.get_data_length();
+  if (added) {
+    gp.clear_extension(ext);
+    delete ext;
+  }
+}
+
+void PcieEndpoint::sync_if_ahead(const sc_time& when) {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (when > now && when - now >= tlm::tlm_global_quantum::instance().get())
+    sc_core::wait(when - now);
+}
+
+void PcieEndpoint::report_stats(vp::common::StatsVisitor& v) const {
+  v.begin_group(basename());
+  v.value("requester_id", double(rid_));
+  v.value("dma_requests", double(dma_requests_));
+  v.value("dma_bytes", double(dma_bytes_), "bytes");
+  v.value("dma_blocked_bus_master_off", double(dma_blocked_));
+  v.value("dma_errors", double(dma_errors_));
+  v.value("forwarded_requests", double(forwarded_));
+  v.value("msis", double(msis_));
+  v.value("msis_masked", double(msi_masked_));
+  v.value("bar_accesses", double(bar_accesses_));
+  v.value("unsupported_requests", double(unsupported_));
+  report_device_stats(v);
+  v.end_group();
+}
+
+}  // namespace vp::pcie
