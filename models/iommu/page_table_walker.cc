@@ -17,11 +17,11 @@ struct PageTableWalker::StageOutcome {
     kMisconfigured,   // mode not supported (the DC check should have caught it)
   };
   Status status = Status::kOk;
-  uint64_t pa = 0;       // output address
-  uint64_t pte = 0;      // leaf PTE (after A/D update)
-  unsigned shift = 0;    // log2 page size of the leaf
-  uint64_t iotval2 = 0;  // kGuestPageFault: GPA[63:2] | implicit bits
-  unsigned levels_skipped = 0;          // PTE reads saved by the walk cache
+  uint64_t pa = 0;              // output address
+  uint64_t pte = 0;             // leaf PTE (after A/D update)
+  unsigned shift = 0;           // log2 page size of the leaf
+  uint64_t iotval2 = 0;         // kGuestPageFault: GPA[63:2] | implicit bits
+  unsigned levels_skipped = 0;  // PTE reads saved by the walk cache
   unsigned implicit_translations_skipped = 0;
   std::string why;
 };

@@ -20,8 +20,9 @@
 // that implicit second-stage translation.
 // Not modeled: RV32 (Sv32, Sv32x4), MSI address translation (step 18; the
 // caller checks the MSI pattern before the second stage), data corruption
-// (cause 274), caching of leaves (the IOTLB in front does that). D, A and U in non-leaf PTEs are ignored rather than faulted, as
-// most implementations do; Linux and our guest driver leave them zero.
+// (cause 274), caching of leaves (the IOTLB in front does that). D, A and U
+// in non-leaf PTEs are ignored rather than faulted, as most implementations
+// do; Linux and our guest driver leave them zero.
 #pragma once
 
 #include <cstdint>

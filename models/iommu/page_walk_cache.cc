@@ -109,8 +109,7 @@ uint64_t PageWalkCache::invalidate_if(Pred pred) {
   return n;
 }
 
-uint64_t PageWalkCache::invalidate_vma(std::optional<uint32_t> gscid,
-                                       std::optional<uint32_t> pscid,
+uint64_t PageWalkCache::invalidate_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
                                        std::optional<uint64_t> addr) {
   return invalidate_if([&](const Key& k) {
     const WalkCacheTable& t = k.table;
