@@ -17,10 +17,12 @@ struct PageTableWalker::StageOutcome {
     kMisconfigured,   // mode not supported (the DC check should have caught it)
   };
   Status status = Status::kOk;
-  uint64_t pa = 0;       // output address
-  uint64_t pte = 0;      // leaf PTE (after A/D update)
-  unsigned shift = 0;    // log2 page size of the leaf
-  uint64_t iotval2 = 0;  // kGuestPageFault: GPA[63:2] | implicit bits
+  uint64_t pa = 0;              // output address
+  uint64_t pte = 0;             // leaf PTE (after A/D update)
+  unsigned shift = 0;           // log2 page size of the leaf
+  uint64_t iotval2 = 0;         // kGuestPageFault: GPA[63:2] | implicit bits
+  unsigned levels_skipped = 0;  // PTE reads saved by the walk cache
+  unsigned implicit_translations_skipped = 0;
   std::string why;
 };
 
@@ -239,11 +241,30 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
     return o;
   }
   const bool be = features_.big_endian();  // second-stage PTEs follow fctl.BE (2.5)
+  const bool cached = cache_ != nullptr && cache_->enabled();
+  WalkCacheTable tag;
+  if (cached) {
+    tag.stage = WalkStage::kSecond;
+    tag.gscv = true;
+    tag.gscid = ctx.gscid;
+    tag.mode = ctx.iohgatp_mode;
+    tag.root_ppn = ctx.iohgatp_ppn;
+  }
 
   for (unsigned attempt = 0;; ++attempt) {
     uint64_t a = ctx.iohgatp_ppn << kPageShift;
+    int start = int(n) - 1;
+    unsigned hit_level = 0;
+    if (cached) {
+      if (const WalkCacheEntry* e = cache_->lookup(tag, gpa, n - 1, &hit_level)) {
+        a = e->next_table;
+        start = int(hit_level) - 1;
+        o.levels_skipped += n - hit_level;
+        levels_skipped_ += n - hit_level;
+      }
+    }
     bool restart = false;
-    for (int i = int(n) - 1; i >= 0 && !restart; --i) {
+    for (int i = start; i >= 0 && !restart; --i) {
       const unsigned idx_bits = (i == int(n) - 1) ? pte::kVpnBits + 2 : pte::kVpnBits;
       const uint64_t idx =
           (gpa >> (kPageShift + pte::kVpnBits * unsigned(i))) & ((1ull << idx_bits) - 1);
@@ -254,6 +275,7 @@ PageTableWalker::StageOutcome PageTableWalker::second_stage(const TranslationCon
       if (step == PteStep::kFault) return o;
       if (step == PteStep::kPointer) {
         a = pte::kPpn.get(p) << kPageShift;
+        if (cached) cache_->insert(tag, gpa, unsigned(i), {a, a});
         continue;
       }
       // Leaf. Second-stage PTEs need U=1: the IOMMU treats every access as a
@@ -354,6 +376,7 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
     }
     StageOutcome g = second_stage(ctx, gpa, write ? AccessType::kWrite : AccessType::kRead,
                                   /*implicit=*/true, delay, &res.trace, &res.second_stage_levels);
+    o.levels_skipped += g.levels_skipped;
     if (g.status == Status::kOk) {
       *spa = g.pa;
       return true;
@@ -369,21 +392,64 @@ PageTableWalker::StageOutcome PageTableWalker::first_stage(const TranslationCont
     return false;
   };
 
+  const bool cached = cache_ != nullptr && cache_->enabled();
+  WalkCacheTable tag;
+  if (cached) {
+    tag.stage = WalkStage::kFirst;
+    tag.gscv = nested;
+    tag.gscid = ctx.gscid;
+    tag.pscid = ctx.pscid;
+    tag.mode = ctx.iosatp_mode;
+    tag.root_ppn = ctx.iosatp_ppn;
+  }
+
   for (unsigned attempt = 0;; ++attempt) {
     uint64_t a = ctx.iosatp_ppn << kPageShift;
+    int start = int(n) - 1;
+    // The SPA of table `a` when the cache supplied it (no implicit walk).
+    bool a_spa_known = false;
+    uint64_t a_spa = 0;
+    unsigned hit_level = 0;
+    if (cached) {
+      if (const WalkCacheEntry* e = cache_->lookup(tag, iova, n - 1, &hit_level)) {
+        a = e->next_table;
+        a_spa = e->next_table_spa;
+        a_spa_known = true;
+        start = int(hit_level) - 1;
+        o.levels_skipped += n - hit_level;
+        levels_skipped_ += n - hit_level;
+      }
+    }
+    // Level of the pointer PTE that led to `a`, cached once a's SPA is known.
+    int pending_level = -1;
     bool restart = false;
-    for (int i = int(n) - 1; i >= 0 && !restart; --i) {
+    for (int i = start; i >= 0 && !restart; --i) {
       const uint64_t idx =
           (iova >> (kPageShift + pte::kVpnBits * unsigned(i))) & ((1ull << pte::kVpnBits) - 1);
       const uint64_t pte_gpa = a + idx * pte::kSize;
       uint64_t pte_addr = 0;
-      if (!pte_spa(pte_gpa, false, i, &pte_addr)) return o;
+      if (a_spa_known) {
+        pte_addr = a_spa + idx * pte::kSize;
+        a_spa_known = false;
+        if (nested) {
+          ++o.implicit_translations_skipped;
+          ++implicit_translations_skipped_;
+        }
+      } else {
+        if (!pte_spa(pte_gpa, false, i, &pte_addr)) return o;
+        // The table page is 4 KiB-aligned, so its SPA is the PTE's minus the offset.
+        if (pending_level >= 0) {
+          cache_->insert(tag, iova, unsigned(pending_level), {a, pte_addr - idx * pte::kSize});
+        }
+      }
+      pending_level = -1;
       uint64_t p = 0;
       const PteStep step = read_pte_step(WalkTable::kFirstStage, "IOVA", iova, i, pte_addr, be, &p,
                                          delay, &res.trace, &res.first_stage_levels, o);
       if (step == PteStep::kFault) return o;
       if (step == PteStep::kPointer) {
         a = pte::kPpn.get(p) << kPageShift;
+        if (cached) pending_level = i;
         continue;
       }
       auto leaf_fault = [&](const std::string& why) {
@@ -497,6 +563,8 @@ WalkResult PageTableWalker::translate(const TranslationContext& ctx, uint64_t io
   uint64_t gpa = iova;
   if (!r.first_stage_bare) {
     StageOutcome o = first_stage(ctx, iova, access, privileged, delay, r);
+    r.levels_skipped += o.levels_skipped;
+    r.implicit_translations_skipped += o.implicit_translations_skipped;
     switch (o.status) {
       case Status::kOk:
         break;
@@ -527,6 +595,7 @@ WalkResult PageTableWalker::translate(const TranslationContext& ctx, uint64_t io
   if (!r.second_stage_bare) {
     StageOutcome o =
         second_stage(ctx, gpa, access, /*implicit=*/false, delay, &r.trace, &r.second_stage_levels);
+    r.levels_skipped += o.levels_skipped;
     switch (o.status) {
       case Status::kOk:
         break;
@@ -601,6 +670,8 @@ void PageTableWalker::report_stats(vp::common::StatsVisitor& v) const {
   v.value("pte_reads", double(pte_reads_));
   v.value("ad_updates", double(ad_updates_));
   v.value("faults", double(faults_));
+  v.value("walk_cache_levels_skipped", double(levels_skipped_));
+  v.value("walk_cache_implicit_translations_skipped", double(implicit_translations_skipped_));
   v.end_group();
 }
 

@@ -13,11 +13,16 @@
 // Every PTE read, and every A/D update (a compare-and-swap), goes through
 // WalkMemory and so pays memory time; the walker adds no delay of its own
 // (the caller adds its per-level cycles from the level counts).
+// With a PageWalkCache set, each stage starts at the deepest cached non-leaf
+// entry on its input's path and caches the valid non-leaf PTEs it reads
+// (never a leaf, never an invalid or faulting PTE); a first-stage entry of a
+// nested walk also carries the SPA of its next table, so a warm walk skips
+// that implicit second-stage translation.
 // Not modeled: RV32 (Sv32, Sv32x4), MSI address translation (step 18; the
 // caller checks the MSI pattern before the second stage), data corruption
-// (cause 274), caching of intermediate entries (callers put their caches in
-// front). D, A and U in non-leaf PTEs are ignored rather than faulted, as
-// most implementations do; Linux and our guest driver leave them zero.
+// (cause 274), caching of leaves (the IOTLB in front does that). D, A and U
+// in non-leaf PTEs are ignored rather than faulted, as most implementations
+// do; Linux and our guest driver leave them zero.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +32,7 @@
 #include "models/common/statistics.h"
 #include "models/iommu/device_directory.h"
 #include "models/iommu/iommu_features.h"
+#include "models/iommu/page_walk_cache.h"
 #include "models/iommu/process_directory.h"
 #include "models/iommu/riscv_iommu_bits.h"
 #include "models/iommu/translation_types.h"
@@ -74,6 +80,10 @@ struct WalkResult {
   uint64_t iotval2 = 0;  // guest-page faults: GPA[63:2] | implicit (bit 0) | write (bit 1)
   unsigned first_stage_levels = 0;   // first-stage PTEs read
   unsigned second_stage_levels = 0;  // second-stage PTEs read, implicit ones included
+  // PTE reads (both stages, implicit ones included) the walk cache saved,
+  // and implicit second-stage translations of first-stage tables it saved.
+  unsigned levels_skipped = 0;
+  unsigned implicit_translations_skipped = 0;
   WalkTrace trace;
   std::string why;  // on failure: what was wrong, for a driver writer
 
@@ -91,6 +101,10 @@ class PageTableWalker {
       : memory_(memory), features_(features) {}
 
   void set_features(const IommuFeatures& features) { features_ = features; }
+  // Non-leaf entry cache shared by both stages; nullptr (the default) walks
+  // from the root every time. Not owned.
+  void set_walk_cache(PageWalkCache* cache) { cache_ = cache; }
+  PageWalkCache* walk_cache() const { return cache_; }
   const IommuFeatures& features() const { return features_; }
 
   // Full translation of `iova` (2.3 steps 17-19): first stage (if not Bare),
@@ -123,6 +137,8 @@ class PageTableWalker {
   uint64_t pte_reads() const { return pte_reads_; }
   uint64_t ad_updates() const { return ad_updates_; }
   uint64_t faults() const { return faults_; }
+  uint64_t levels_skipped() const { return levels_skipped_; }
+  uint64_t implicit_translations_skipped() const { return implicit_translations_skipped_; }
   void report_stats(vp::common::StatsVisitor& v) const;
 
  private:
@@ -146,10 +162,13 @@ class PageTableWalker {
 
   WalkMemory& memory_;
   IommuFeatures features_;
+  PageWalkCache* cache_ = nullptr;
   uint64_t walks_ = 0;
   uint64_t pte_reads_ = 0;
   uint64_t ad_updates_ = 0;
   uint64_t faults_ = 0;
+  uint64_t levels_skipped_ = 0;
+  uint64_t implicit_translations_skipped_ = 0;
 };
 
 }  // namespace vp::iommu
