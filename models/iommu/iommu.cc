@@ -131,6 +131,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       ddt_(memory_, features_),
       pdt_(memory_, features_),
       walker_(memory_, features_),
+      walk_cache_(params_.walk_cache_entries),
       dc_cache_("ddt_cache", params_.ddt_cache_entries),
       pc_cache_("pdt_cache", params_.pdt_cache_entries),
       iotlb_(IotlbParams::from(params_)),
@@ -152,6 +153,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
   regs.register_b_transport(this, &Iommu::regs_b_transport);
   regs.register_transport_dbg(this, &Iommu::regs_transport_dbg);
 
+  walker_.set_walk_cache(&walk_cache_);
   regfile_.on_ddtp_write = [this](uint64_t, uint64_t) { on_ddtp_or_fctl_change(); };
   regfile_.on_fctl_write = [this](uint32_t, uint32_t) {
     on_ddtp_or_fctl_change();
@@ -937,17 +939,20 @@ void Iommu::invalidate_process_context(uint32_t device_id, std::optional<uint32_
 void Iommu::invalidate_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
                            std::optional<uint64_t> addr) {
   iotlb_.invalidate_vma(gscid, pscid, addr);
+  walk_cache_.invalidate_vma(gscid, pscid, addr);
   revoke_dmi();
 }
 
 void Iommu::invalidate_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) {
   iotlb_.invalidate_gvma(gscid, gpa);
+  walk_cache_.invalidate_gvma(gscid, gpa);
   revoke_dmi();
 }
 
 void Iommu::invalidate_all_caches() {
   memo_.valid = false;
   iotlb_.invalidate_all();
+  walk_cache_.invalidate_all();
   dc_cache_.invalidate_all();
   pc_cache_.invalidate_all();
   revoke_dmi();
@@ -978,6 +983,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("walker_wait_ns", walkers_.wait_time().to_seconds() * 1e9, "ns");
   v.histogram("miss_latency", miss_latency_ns_, "ns");
   iotlb_.report_stats(v);
+  walk_cache_.report_stats(v);
   dc_cache_.report_stats(v);
   pc_cache_.report_stats(v);
   ddt_.report_stats(v);

@@ -68,6 +68,7 @@
 #include "models/iommu/iommu_params.h"
 #include "models/iommu/iotlb.h"
 #include "models/iommu/page_table_walker.h"
+#include "models/iommu/page_walk_cache.h"
 #include "models/iommu/process_directory.h"
 #include "models/iommu/register_file.h"
 
@@ -232,6 +233,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   DeviceDirectory ddt_;
   ProcessDirectory pdt_;
   PageTableWalker walker_;
+  PageWalkCache walk_cache_;
   DeviceContextCache<DeviceContext> dc_cache_;
   ProcessContextCache<ProcessContext> pc_cache_;
   Iotlb iotlb_;
