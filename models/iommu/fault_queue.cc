@@ -46,8 +46,7 @@ bool FaultQueue::report(const FaultRecord& record, sc_core::sc_time& delay) {
   if (!regs_.fq_on()) return drop(DropReason::kQueueOff);
   const uint32_t csr = regs_.fqcsr();
   // 6.16: while fqof or fqmf is set no more records are generated.
-  if (csr & (r::fqcsr::fqof.mask() | r::fqcsr::fqmf.mask()))
-    return drop(DropReason::kErrorPending);
+  if (csr & (r::fqcsr::fqof.mask() | r::fqcsr::fqmf.mask())) return drop(DropReason::kErrorPending);
 
   const uint64_t entries = regs_.fq_entries();
   const uint32_t tail = regs_.fqt();
