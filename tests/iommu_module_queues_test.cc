@@ -88,7 +88,7 @@ TEST_CASE("iommu queues: IOFENCE.C completes in order and writes its data") {
     wait(sc_time(1, sc_core::SC_US));
     CHECK(uint32_t(b.peek64(flag)) == 0xfeedf00d);
     CHECK(b.cqh() == 1);
-    CHECK(b.iommu.command_queue().iofence() == 1);
+    CHECK(b.iommu.command_queue().executed(CommandQueue::Command::kIofenceC) == 1);
   });
 }
 
@@ -151,7 +151,7 @@ TEST_CASE("iommu queues: an illegal command sets cmd_ill and stops with cqh on i
       b.write_reg(regs::kCqcsr, regs::cqcsr::cqen.mask() | regs::cqcsr::cmd_ill.mask(), 4);
       wait(sc_time(1, sc_core::SC_US));
     }
-    CHECK(b.iommu.command_queue().illegal() == 4);
+    CHECK(b.iommu.command_queue().illegal_commands() == 4);
   });
 }
 
@@ -189,7 +189,7 @@ TEST_CASE("iommu queues: fault records with wrap-around and overflow and fqmf") 
       CHECK(r.iotval == 0x100000 + 0x1000 * i);
       CHECK(r.iotval2 == 0);
     }
-    CHECK(b.iommu.fault_queue().dropped_full() == 1);
+    CHECK(b.iommu.fault_queue().records_dropped(FaultQueue::DropReason::kOverflow) == 1);
     // While fqof is set nothing is queued; software drains, clears, resumes.
     CHECK(b.dma_write(0x200000) != tlm::TLM_OK_RESPONSE);
     CHECK(b.read_reg(regs::kFqt, 4) == 7);

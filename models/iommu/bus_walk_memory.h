@@ -27,7 +27,7 @@ class BusWalkMemory : public WalkMemory {
              sc_core::sc_time& delay) override;
   bool read_block(uint64_t pa, uint64_t* v, unsigned count, sc_core::sc_time& delay) override;
   // A 32-bit store (IOFENCE.C data, MSI data).
-  bool write32(uint64_t pa, uint32_t v, sc_core::sc_time& delay);
+  bool write32(uint64_t pa, uint32_t v, sc_core::sc_time& delay) override;
 
   // Debug (untimed, side-effect free) read through transport_dbg.
   bool peek64(uint64_t pa, uint64_t* v);

@@ -140,7 +140,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       cq_(regfile_, memory_, *this, params_),
       irq_(
           regfile_, [this](unsigned v, bool level) { wsi[v].write(level); },
-          [this](uint64_t a, uint32_t d) { return send_msi(a, d); }),
+          [this](uint64_t a, uint32_t d, sc_core::sc_time& t) { return send_msi(a, d, t); }),
       hpm_(regfile_, params_.clock_period()),
       reg_access_(params_.cycles(params_.reg_access_cycles)),
       iotlb_lookup_(params_.cycles(params_.iotlb_lookup_cycles)),
@@ -155,13 +155,18 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
 
   walker_.set_walk_cache(&walk_cache_);
   regfile_.on_ddtp_write = [this](uint64_t, uint64_t) { on_ddtp_or_fctl_change(); };
-  regfile_.on_fctl_write = [this](uint32_t, uint32_t) {
-    on_ddtp_or_fctl_change();
-    irq_.update_wires();
-  };
-  regfile_.on_cqt_write = [this](uint32_t) { cq_doorbell_.notify(sc_core::SC_ZERO_TIME); };
-  regfile_.on_cqcsr_write = [this](uint32_t, uint32_t) {
-    cq_doorbell_.notify(sc_core::SC_ZERO_TIME);
+  regfile_.on_fctl_write = [this](uint32_t, uint32_t) { on_ddtp_or_fctl_change(); };
+  // The queue and interrupt hooks chain in front of the ones above.
+  cq_.install_hooks();
+  cq_.doorbell = [this] { cq_doorbell_.notify(sc_core::SC_ZERO_TIME); };
+  irq_.install_hooks();
+  irq_.on_msi_fault = [this](uint64_t address) {
+    // 3.2: cause 273, IOMMU MSI write access fault, address in iotval.
+    FaultRecord rec;
+    rec.cause = cause::kIommuMsiWriteAccessFault;
+    rec.iotval = address;
+    sc_core::sc_time d = op_delay_ ? *op_delay_ : sc_core::SC_ZERO_TIME;
+    fq_.report(rec, d);
   };
   SC_THREAD(command_thread);
   regfile_.on_tr_req_ctl_write = [this](uint64_t, uint64_t now) {
@@ -553,31 +558,19 @@ void Iommu::queue_fault(const FaultRecord& rec, sc_core::sc_time& delay) {
   op_delay_ = outer;
 }
 
-bool Iommu::send_msi(uint64_t address, uint32_t data) {
+bool Iommu::send_msi(uint64_t address, uint32_t data, sc_core::sc_time&) {
+  // The message leaves at the time of the operation that raised it.
   sc_core::sc_time d = op_delay_ ? *op_delay_ : sc_core::SC_ZERO_TIME;
-  if (memory_.write32(address, data, d)) return true;
-  // 3.2: cause 273, IOMMU MSI write access fault, with the address in
-  // iotval. Not re-entered: the record's own interrupt cannot loop.
-  if (!in_msi_) {
-    in_msi_ = true;
-    FaultRecord rec;
-    rec.cause = cause::kIommuMsiWriteAccessFault;
-    rec.iotval = address;
-    queue_fault(rec, d);
-    in_msi_ = false;
-  }
-  return false;
+  return memory_.write32(address, data, d);
 }
 
 void Iommu::command_thread() {
   for (;;) {
     sc_core::wait(cq_doorbell_);
-    // One command at a time, so each completes (cqh moves, IOFENCE.C data
-    // lands) at its own time.
-    for (;;) {
+    while (cq_.work_pending()) {
       sc_core::sc_time d = sc_core::SC_ZERO_TIME;
       op_delay_ = &d;
-      const unsigned n = cq_.process(d, 1);
+      const unsigned n = cq_.process(d);
       op_delay_ = nullptr;
       if (d > sc_core::SC_ZERO_TIME) sc_core::wait(d);
       if (n == 0) break;
@@ -587,37 +580,33 @@ void Iommu::command_thread() {
 
 // CommandHandler ------------------------------------------------------------
 
-void Iommu::iotinval_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
-                         std::optional<uint64_t> addr) {
-  invalidate_vma(gscid, pscid, addr);
+void Iommu::iotinval_vma(bool gv, uint32_t gscid, bool pscv, uint32_t pscid, bool av, uint64_t addr,
+                         sc_core::sc_time&) {
+  invalidate_vma(gv ? std::optional<uint32_t>(gscid) : std::nullopt,
+                 pscv ? std::optional<uint32_t>(pscid) : std::nullopt,
+                 av ? std::optional<uint64_t>(addr) : std::nullopt);
 }
 
-void Iommu::iotinval_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) {
-  invalidate_gvma(gscid, gpa);
+void Iommu::iotinval_gvma(bool gv, uint32_t gscid, bool av, uint64_t addr, sc_core::sc_time&) {
+  invalidate_gvma(gv ? std::optional<uint32_t>(gscid) : std::nullopt,
+                  gv && av ? std::optional<uint64_t>(addr) : std::nullopt);
 }
 
-void Iommu::iodir_inval_ddt(std::optional<uint32_t> device_id) {
-  invalidate_device_context(device_id);
+void Iommu::iodir_inval_ddt(bool dv, uint32_t did, sc_core::sc_time&) {
+  invalidate_device_context(dv ? std::optional<uint32_t>(did) : std::nullopt);
 }
 
-void Iommu::iodir_inval_pdt(uint32_t device_id, uint32_t process_id) {
-  invalidate_process_context(device_id, process_id);
+void Iommu::iodir_inval_pdt(uint32_t did, uint32_t pid, sc_core::sc_time&) {
+  invalidate_process_context(did, pid);
 }
 
-bool Iommu::ats_invalidate(uint32_t, std::optional<uint32_t>, uint64_t) {
+bool Iommu::ats_inval(const AtsCommand&, sc_core::sc_time&) {
   // No device keeps an ATC in this model: the invalidation completes at once.
   ++ats_invalidations_;
   return true;
 }
 
-bool Iommu::ats_page_request_group_response(uint32_t, std::optional<uint32_t>, uint64_t) {
-  return true;
-}
-
-void Iommu::fence(bool, bool) {
-  // Requests are translated and forwarded synchronously: every request the
-  // IOMMU accepted before the fence has completed.
-}
+void Iommu::ats_prgr(const AtsCommand&, sc_core::sc_time&) {}
 
 // ---------------------------------------------------------------------------
 // Upstream transport

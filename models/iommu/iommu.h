@@ -207,19 +207,18 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   void forward(tlm::tlm_generic_payload& gp, const TranslationRequest& rq, sc_core::sc_time& delay);
   void report_fault(const TranslationRequest& rq, const Translation& t, sc_core::sc_time& delay);
   void queue_fault(const FaultRecord& rec, sc_core::sc_time& delay);
-  bool send_msi(uint64_t address, uint32_t data);
+  bool send_msi(uint64_t address, uint32_t data, sc_core::sc_time& delay);
   void command_thread();
 
   // CommandHandler.
-  void iotinval_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
-                    std::optional<uint64_t> addr) override;
-  void iotinval_gvma(std::optional<uint32_t> gscid, std::optional<uint64_t> gpa) override;
-  void iodir_inval_ddt(std::optional<uint32_t> device_id) override;
-  void iodir_inval_pdt(uint32_t device_id, uint32_t process_id) override;
-  bool ats_invalidate(uint32_t device_id, std::optional<uint32_t> pasid, uint64_t payload) override;
-  bool ats_page_request_group_response(uint32_t device_id, std::optional<uint32_t> pasid,
-                                       uint64_t payload) override;
-  void fence(bool pr, bool pw) override;
+  void iotinval_vma(bool gv, uint32_t gscid, bool pscv, uint32_t pscid, bool av, uint64_t addr,
+                    sc_core::sc_time& delay) override;
+  void iotinval_gvma(bool gv, uint32_t gscid, bool av, uint64_t addr,
+                     sc_core::sc_time& delay) override;
+  void iodir_inval_ddt(bool dv, uint32_t did, sc_core::sc_time& delay) override;
+  void iodir_inval_pdt(uint32_t did, uint32_t pid, sc_core::sc_time& delay) override;
+  bool ats_inval(const AtsCommand& cmd, sc_core::sc_time& delay) override;
+  void ats_prgr(const AtsCommand& cmd, sc_core::sc_time& delay) override;
   std::string explain(const TranslationRequest& rq, const Translation& t) const;
   void revoke_dmi();
   void on_ddtp_or_fctl_change();
@@ -245,7 +244,6 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   sc_core::sc_event cq_doorbell_;
   // Annotated delay of the operation in progress, for MSIs it causes.
   sc_core::sc_time* op_delay_ = nullptr;
-  bool in_msi_ = false;
 
   // Precomputed latencies.
   sc_core::sc_time reg_access_;

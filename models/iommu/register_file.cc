@@ -316,6 +316,9 @@ void RegisterFile::add_interrupt_registers() {
   add_field(*icvec_, "fiv", r::icvec::fiv, FieldAccess::kWARL, legal_vector);
   add_field(*icvec_, "pmiv", r::icvec::pmiv, FieldAccess::kWARL, legal_vector);
   add_field(*icvec_, "piv", r::icvec::piv, FieldAccess::kWARL, legal_vector);
+  icvec_->on_write([this](uint64_t o, uint64_t n) {
+    if (on_icvec_write) on_icvec_write(o, n);
+  });
 
   // 6.29 msi_cfg_tbl: hardwired to 0 with IGS=WSI; entries beyond the
   // implemented vectors read 0.

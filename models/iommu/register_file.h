@@ -88,6 +88,7 @@ class RegisterFile {
   std::function<void(uint64_t old, uint64_t now)> on_tr_req_ctl_write;
   // index: counter number (1..31) for kCounter/kEvent, 0 otherwise.
   std::function<void(HpmRegister, unsigned index, uint64_t old, uint64_t now)> on_hpm_write;
+  std::function<void(uint64_t old, uint64_t now)> on_icvec_write;
   std::function<void(unsigned vector, bool masked)> on_msi_vec_ctl_write;
   // An ipsr bit went 0 -> 1 (from hardware or a level re-raise): deliver
   // the interrupt (MSI through msi_cfg_tbl, or assert the WSI wire).

@@ -4,8 +4,9 @@
 // The platform implements it with TLM transactions through the interconnect,
 // so every walk step pays the memory system's timing; tests implement it
 // with a map. Values are 64-bit doublewords as stored in memory (little-
-// endian byte order); the walkers apply fctl.BE / DC.tc.SBE byte swapping
-// themselves. Addresses are supervisor physical addresses, 8-byte aligned.
+// endian byte order); the walkers and queues apply fctl.BE / DC.tc.SBE byte
+// swapping themselves. Addresses are supervisor physical addresses, 8-byte
+// aligned (4-byte aligned for write32).
 // Not modeled here: data corruption (poison) reporting.
 #pragma once
 
@@ -35,6 +36,21 @@ struct WalkMemory {
       if (!read64(pa + 8ull * i, &v[i], delay)) return false;
     }
     return true;
+  }
+  // Stores the 32-bit `v` at the 4-byte aligned `pa` as one 4-byte store
+  // (IOFENCE.C with AV=1, In-memory queues 3.1.2). `v` is in the same
+  // little-endian byte order as the doublewords. The default does a
+  // read-modify-write of the enclosing doubleword through read64/write64;
+  // an interconnect-backed implementation should override it with a real
+  // 4-byte write (the read-modify-write is not atomic against other agents).
+  virtual bool write32(uint64_t pa, uint32_t v, sc_core::sc_time& delay) {
+    if (pa & 3) return false;
+    const uint64_t dw_pa = pa & ~7ull;
+    const unsigned shift = (pa & 4) ? 32 : 0;
+    uint64_t dw = 0;
+    if (!read64(dw_pa, &dw, delay)) return false;
+    dw = (dw & ~(0xffffffffull << shift)) | (uint64_t(v) << shift);
+    return write64(dw_pa, dw, delay);
   }
   virtual ~WalkMemory() = default;
 };
