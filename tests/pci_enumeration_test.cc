@@ -1,9 +1,8 @@
 // Guest PCI enumeration (sw/pci) against a fake ECAM holding model
 // configuration spaces. The checks read the model side (what the hardware
 // decodes), not only the guest's own bookkeeping.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <vector>
 
@@ -11,12 +10,12 @@
 #include "models/memory/msi_controller.h"
 #include "models/memory/sparse_memory.h"
 #include "models/pcie/config_space.h"
+#include "support/fake_ecam.h"
 #include "sw/hal/guest_cpu.h"
 #include "sw/pci/ecam.h"
 #include "sw/pci/pci_dev.h"
 #include "sw/pci/pci_enumerator.h"
 #include "sw/pci/pci_msi.h"
-#include "support/fake_ecam.h"
 
 using namespace sc_core;
 using namespace guest::pci;
@@ -78,7 +77,7 @@ void make_endpoint(ConfigSpace& c, uint16_t device, uint32_t class_code) {
 struct Topology {
   ConfigSpace host{"host"}, rp_a{"rp_a"}, rp_b{"rp_b"}, usp{"usp"}, dp0{"dp0"}, dp1{"dp1"},
       dp2{"dp2"}, e1{"e1"}, e2f0{"e2f0"}, e2f1{"e2f1"}, pcibr{"pcibr"}, rciep{"rciep"};
-  std::vector<ConfigSpace*> all{&host, &rp_a, &rp_b, &usp, &dp0, &dp1,
+  std::vector<ConfigSpace*> all{&host, &rp_a, &rp_b, &usp,  &dp0,   &dp1,
                                 &dp2,  &e1,   &e2f0, &e2f1, &pcibr, &rciep};
 
   explicit Topology(uint64_t e2_pref_size = 64 * kMiB, uint64_t rciep_bar = 32 << 10) {
@@ -156,8 +155,12 @@ std::vector<Bar> bars_of(const std::vector<const ConfigSpace*>& fns) {
   return out;
 }
 
-uint64_t align_down(uint64_t v, uint64_t a) { return v & ~(a - 1); }
-uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint64_t align_down(uint64_t v, uint64_t a) {
+  return v & ~(a - 1);
+}
+uint64_t align_up(uint64_t v, uint64_t a) {
+  return (v + a - 1) & ~(a - 1);
+}
 
 // Bridge window must be exactly the 1 MiB-granular cover of the BARs below
 // it that it forwards, or closed when there are none.
@@ -231,9 +234,8 @@ TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tre
     unsigned pri, sec, sub;
   };
   for (const Expect& e : {Expect{&t.rp_a, 0, 1, 1}, Expect{&t.rp_b, 0, 2, 7},
-                          Expect{&t.usp, 2, 3, 7}, Expect{&t.dp0, 3, 4, 4},
-                          Expect{&t.dp1, 3, 5, 6}, Expect{&t.pcibr, 5, 6, 6},
-                          Expect{&t.dp2, 3, 7, 7}}) {
+                          Expect{&t.usp, 2, 3, 7}, Expect{&t.dp0, 3, 4, 4}, Expect{&t.dp1, 3, 5, 6},
+                          Expect{&t.pcibr, 5, 6, 6}, Expect{&t.dp2, 3, 7, 7}}) {
     INFO(e.c->name());
     CHECK(e.c->primary_bus() == e.pri);
     CHECK(e.c->secondary_bus() == e.sec);
@@ -298,8 +300,7 @@ TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tre
   CHECK(pci_resource_len(*e1, 0) == 16 << 10);
   CHECK(pci_resource_start(*e1, 2) == t.e1.bar_address(2));
   CHECK(pci_resource_len(*e1, 2) == 2 * kMiB);
-  CHECK(pci_resource_flags(*e1, 2) ==
-        (IORESOURCE_MEM | IORESOURCE_PREFETCH | IORESOURCE_MEM_64));
+  CHECK(pci_resource_flags(*e1, 2) == (IORESOURCE_MEM | IORESOURCE_PREFETCH | IORESOURCE_MEM_64));
   CHECK(pci_resource_len(*e1, 3) == 0);  // upper half of the 64-bit BAR
   pci_dev* rp_b = pci.pci_get_slot(0, PCI_DEVFN(2, 0));
   REQUIRE(rp_b);
@@ -312,6 +313,17 @@ TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tre
   CHECK(rp_b->pref_window.end() == t.rp_b.prefetchable_window().end);
   CHECK(rp_b->children.size() == 1);
   CHECK(pci.pci_get_slot(4, PCI_DEVFN(0, 1))->parent == pci.pci_get_slot(3, PCI_DEVFN(0, 0)));
+
+  // Guest bookkeeping: each assigned BAR lies in its parent bridge's window.
+  for (const auto& d : pci.devices()) {
+    if (!d->parent) continue;
+    for (const pci_resource& r : d->resource) {
+      if (!r.assigned()) continue;
+      INFO(d->name() << " [" << std::hex << r.start << "]");
+      const bool pref = (r.flags & IORESOURCE_PREFETCH) && (r.flags & IORESOURCE_MEM_64);
+      CHECK((pref ? d->parent->pref_window : d->parent->mem_window).contains(r));
+    }
+  }
 
   // Capabilities found where the hardware has them.
   for (const auto& d : pci.devices()) {
@@ -356,7 +368,8 @@ TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tre
         "\\-03.0 [5650:3001] 0500\n");
 }
 
-TEST_CASE("pci enumeration: enable device and bridges, bus mastering, MSI, capability walks, lookup") {
+TEST_CASE(
+    "pci enumeration: enable device and bridges, bus mastering, MSI, capability walks, lookup") {
   Bench b;
   Topology t;
   t.attach(b.ecam);
@@ -554,7 +567,8 @@ TEST_CASE("pci enumeration: bus numbers run out: the scan stops below that bridg
         "\\-03.0 [5650:3001] 0500\n");
 }
 
-TEST_CASE("pci enumeration: a BAR larger than its host window is left unassigned, siblings are not") {
+TEST_CASE(
+    "pci enumeration: a BAR larger than its host window is left unassigned, siblings are not") {
   Bench b;
   Topology t(8ull << 30);  // 8 GiB prefetchable BAR, 4 GiB host window
   t.attach(b.ecam);
@@ -577,8 +591,9 @@ TEST_CASE("pci enumeration: a BAR larger than its host window is left unassigned
   CHECK(pci.problems() == 1);
   const auto& log = pci.log();
   CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find("0000:04:00.0: BAR 2 [mem size 0x200000000 64bit pref] is larger than the host "
-                  "pref window") != std::string::npos;
+    return l.find(
+               "0000:04:00.0: BAR 2 [mem size 0x200000000 64bit pref] is larger than the host "
+               "pref window") != std::string::npos;
   }));
   CHECK_FALSE(t.dp0.prefetchable_window().enabled());
   CHECK(t.dp0.memory_window().contains(t.e2f0.bar_address(0), 4096));
@@ -607,8 +622,9 @@ TEST_CASE("pci enumeration: an exhausted host window leaves a whole bridge unass
   CHECK(pci.problems() == 6);
   const auto& log = pci.log();
   CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find("0000:00:02.0: bridge window [mem size 0x200000]: no space left in the host mem "
-                  "window") != std::string::npos;
+    return l.find(
+               "0000:00:02.0: bridge window [mem size 0x200000]: no space left in the host mem "
+               "window") != std::string::npos;
   }));
   CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
     return l.find("0000:04:00.1: BAR 1") != std::string::npos &&
@@ -623,7 +639,9 @@ TEST_CASE("pci enumeration: an exhausted host window leaves a whole bridge unass
   CHECK(t.e2f0.bar_address(2) == kPrefBase);
 }
 
-TEST_CASE("pci enumeration: without a prefetchable host window 64-bit prefetchable BARs use the mem window") {
+TEST_CASE(
+    "pci enumeration: without a prefetchable host window 64-bit prefetchable BARs use the mem "
+    "window") {
   Bench b;
   Topology t;
   t.attach(b.ecam);

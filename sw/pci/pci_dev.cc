@@ -7,8 +7,7 @@ namespace guest::pci {
 
 std::string pci_dev::name() const {
   char buf[16];
-  std::snprintf(buf, sizeof buf, "0000:%02x:%02x.%u", bus & 0xff, PCI_SLOT(devfn),
-                PCI_FUNC(devfn));
+  std::snprintf(buf, sizeof buf, "0000:%02x:%02x.%u", bus & 0xff, PCI_SLOT(devfn), PCI_FUNC(devfn));
   return buf;
 }
 
@@ -109,15 +108,21 @@ int pci_enable_device_mem(pci_dev& dev) {
   return 0;
 }
 
-int pci_enable_device(pci_dev& dev) { return pci_enable_device_mem(dev); }
+int pci_enable_device(pci_dev& dev) {
+  return pci_enable_device_mem(dev);
+}
 
 void pci_disable_device(pci_dev& dev) {
   set_command_bits(dev, 0, PCI_COMMAND_MEMORY | PCI_COMMAND_IO | PCI_COMMAND_MASTER);
 }
 
-void pci_set_master(pci_dev& dev) { set_command_bits(dev, PCI_COMMAND_MASTER, 0); }
+void pci_set_master(pci_dev& dev) {
+  set_command_bits(dev, PCI_COMMAND_MASTER, 0);
+}
 
-void pci_clear_master(pci_dev& dev) { set_command_bits(dev, 0, PCI_COMMAND_MASTER); }
+void pci_clear_master(pci_dev& dev) {
+  set_command_bits(dev, 0, PCI_COMMAND_MASTER);
+}
 
 bool pci_is_enabled(const pci_dev& dev) {
   uint16_t cmd = 0;

@@ -23,9 +23,9 @@ namespace guest::pci {
 constexpr unsigned IORESOURCE_IO = 1u << 0;
 constexpr unsigned IORESOURCE_MEM = 1u << 1;
 constexpr unsigned IORESOURCE_PREFETCH = 1u << 2;
-constexpr unsigned IORESOURCE_MEM_64 = 1u << 3;   // the BAR takes 64-bit addresses
-constexpr unsigned IORESOURCE_UNSET = 1u << 4;    // sized but no address assigned
-constexpr unsigned IORESOURCE_WINDOW = 1u << 5;   // a bridge window, not a BAR
+constexpr unsigned IORESOURCE_MEM_64 = 1u << 3;  // the BAR takes 64-bit addresses
+constexpr unsigned IORESOURCE_UNSET = 1u << 4;   // sized but no address assigned
+constexpr unsigned IORESOURCE_WINDOW = 1u << 5;  // a bridge window, not a BAR
 
 // An address range [start, start + len). len 0 = not implemented.
 struct pci_resource {
@@ -35,7 +35,7 @@ struct pci_resource {
   uint64_t end() const { return start + len; }  // exclusive
   bool assigned() const { return len && !(flags & IORESOURCE_UNSET); }
   bool contains(const pci_resource& r) const {
-    return r.len && r.start >= start && r.end() <= end() && r.start < end();
+    return r.len && r.start >= start && r.end() <= end();
   }
 };
 
@@ -43,7 +43,7 @@ constexpr unsigned PCI_STD_NUM_BARS = 6;
 
 struct pci_dev {
   Ecam* ecam = nullptr;
-  unsigned bus = 0;   // number of the bus the function sits on
+  unsigned bus = 0;  // number of the bus the function sits on
   uint8_t devfn = 0;
   uint16_t vendor = 0, device = 0;
   uint32_t class_code = 0;  // 24 bit: base class, sub-class, prog-if
@@ -70,8 +70,8 @@ struct pci_dev {
   uint64_t msi_address = 0;
   uint32_t msi_data = 0;
 
-  pci_dev* parent = nullptr;        // upstream bridge; nullptr on the root bus
-  std::vector<pci_dev*> children;   // functions on the secondary bus (bridges)
+  pci_dev* parent = nullptr;       // upstream bridge; nullptr on the root bus
+  std::vector<pci_dev*> children;  // functions on the secondary bus (bridges)
 
   // "0000:bb:dd.f"
   std::string name() const;
@@ -118,7 +118,11 @@ inline uint64_t pci_resource_len(const pci_dev& dev, unsigned bar) {
 inline unsigned pci_resource_flags(const pci_dev& dev, unsigned bar) {
   return bar < PCI_STD_NUM_BARS ? dev.resource[bar].flags : 0;
 }
-inline bool pci_is_pcie(const pci_dev& dev) { return dev.pcie_cap != 0; }
-inline uint8_t pci_pcie_type(const pci_dev& dev) { return dev.pcie_type; }
+inline bool pci_is_pcie(const pci_dev& dev) {
+  return dev.pcie_cap != 0;
+}
+inline uint8_t pci_pcie_type(const pci_dev& dev) {
+  return dev.pcie_type;
+}
 
 }  // namespace guest::pci

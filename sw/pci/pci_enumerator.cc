@@ -27,7 +27,9 @@ uint64_t align_up(uint64_t v, uint64_t align) {
   return (v + align - 1) & ~(align - 1);
 }
 
-uint64_t add_sat(uint64_t a, uint64_t b) { return a > kMax - b ? kMax : a + b; }
+uint64_t add_sat(uint64_t a, uint64_t b) {
+  return a > kMax - b ? kMax : a + b;
+}
 
 std::string range(const pci_resource& r) {
   return "0x" + hex(r.start) + "-0x" + hex(r.end() - 1);
@@ -116,9 +118,9 @@ unsigned PciEnumerator::scan_bus(unsigned bus, pci_dev* bridge) {
   std::vector<pci_dev*>& list = bridge ? bridge->children : root_;
   // A Root Port's or Downstream Port's link leads to one device, number 0
   // (PCIe 6.0 sec. 7.3.1: the port converts only Device 0 to type 0).
-  const bool one_device = bridge && bridge->pcie_cap &&
-                          (bridge->pcie_type == PCI_EXP_TYPE_ROOT_PORT ||
-                           bridge->pcie_type == PCI_EXP_TYPE_DOWNSTREAM);
+  const bool one_device =
+      bridge && bridge->pcie_cap &&
+      (bridge->pcie_type == PCI_EXP_TYPE_ROOT_PORT || bridge->pcie_type == PCI_EXP_TYPE_DOWNSTREAM);
   const unsigned slots = one_device ? 1 : PCI_MAX_SLOT + 1;
   for (unsigned slot = 0; slot < slots; ++slot) {
     pci_dev* f0 = scan_function(bus, PCI_DEVFN(slot, 0), bridge);
@@ -275,8 +277,8 @@ void PciEnumerator::read_bases(pci_dev& dev, unsigned num_bars) {
     }
     // Writable address bits read back as ones; the size is the lowest of
     // them. No writable bit: the BAR is not implemented.
-    const bool implemented = (flags & IORESOURCE_MEM_64) ? mask != 0
-                                                         : (sz & PCI_BASE_ADDRESS_MEM_MASK) != 0;
+    const bool implemented =
+        (flags & IORESOURCE_MEM_64) ? mask != 0 : (sz & PCI_BASE_ADDRESS_MEM_MASK) != 0;
     if (implemented) {
       r.start = address;
       r.len = mask & (~mask + 1);
@@ -312,8 +314,8 @@ void PciEnumerator::probe_bridge_windows(pci_dev& bridge) {
     pci_write_config_word(bridge, PCI_PREF_MEMORY_BASE, 0);
   }
   bridge.has_pref_window = base != 0;
-  bridge.pref_64 = bridge.has_pref_window &&
-                   (base & PCI_PREF_RANGE_TYPE_MASK) == PCI_PREF_RANGE_TYPE_64;
+  bridge.pref_64 =
+      bridge.has_pref_window && (base & PCI_PREF_RANGE_TYPE_MASK) == PCI_PREF_RANGE_TYPE_64;
 }
 
 // --- resource assignment --------------------------------------------------------------
@@ -377,8 +379,7 @@ void PciEnumerator::assign_root(Kind kind) {
   uint64_t cursor = w.base;
   for (const Item& it : items_on(root_, kind)) {
     const uint64_t at = align_up(cursor, it.align);
-    if (!w.size || at == kMax || it.size > w.end() - std::min(at, w.end()) ||
-        at >= w.end()) {
+    if (!w.size || at == kMax || it.size > w.end() - std::min(at, w.end()) || at >= w.end()) {
       mark_unassignable(it, std::string("no space left in the host ") +
                                 (kind == kPref ? "pref" : "mem") + " window");
       continue;
@@ -483,7 +484,8 @@ pci_dev* PciEnumerator::pci_get_device(uint16_t vendor, uint16_t device,
   }
   for (; it != devices_.end(); ++it) {
     const pci_dev& d = **it;
-    if ((vendor == PCI_ANY_ID || d.vendor == vendor) && (device == PCI_ANY_ID || d.device == device))
+    if ((vendor == PCI_ANY_ID || d.vendor == vendor) &&
+        (device == PCI_ANY_ID || d.device == device))
       return it->get();
   }
   return nullptr;

@@ -6,8 +6,7 @@ namespace guest::pci {
 
 int pci_enable_msi(pci_dev& dev, uint64_t address, uint32_t data) {
   const unsigned cap = dev.msi_cap;
-  if (!cap || (uint32_t(address) & ~PCI_MSI_ADDRESS_LO_MASK) || data > 0xffff)
-    return -EINVAL;
+  if (!cap || (uint32_t(address) & ~PCI_MSI_ADDRESS_LO_MASK) || data > 0xffff) return -EINVAL;
   uint16_t flags = 0;
   if (pci_read_config_word(dev, cap + PCI_MSI_FLAGS, &flags) || flags == 0xffff) return -EIO;
   const bool is_64 = flags & PCI_MSI_FLAGS_64BIT;
@@ -18,7 +17,8 @@ int pci_enable_msi(pci_dev& dev, uint64_t address, uint32_t data) {
   int err = pci_write_config_word(dev, cap + PCI_MSI_FLAGS, flags);
   err = err ? err : pci_write_config_dword(dev, cap + PCI_MSI_ADDRESS_LO, uint32_t(address));
   if (is_64) {
-    err = err ? err : pci_write_config_dword(dev, cap + PCI_MSI_ADDRESS_HI, uint32_t(address >> 32));
+    err =
+        err ? err : pci_write_config_dword(dev, cap + PCI_MSI_ADDRESS_HI, uint32_t(address >> 32));
     err = err ? err : pci_write_config_word(dev, cap + PCI_MSI_DATA_64, uint16_t(data));
   } else {
     err = err ? err : pci_write_config_word(dev, cap + PCI_MSI_DATA_32, uint16_t(data));

@@ -27,14 +27,18 @@ constexpr unsigned PCI_MAX_FUNC = 7;
 constexpr uint8_t PCI_DEVFN(unsigned slot, unsigned func) {
   return static_cast<uint8_t>(((slot & 0x1f) << 3) | (func & 0x07));
 }
-constexpr unsigned PCI_SLOT(unsigned devfn) { return (devfn >> 3) & 0x1f; }
-constexpr unsigned PCI_FUNC(unsigned devfn) { return devfn & 0x07; }
+constexpr unsigned PCI_SLOT(unsigned devfn) {
+  return (devfn >> 3) & 0x1f;
+}
+constexpr unsigned PCI_FUNC(unsigned devfn) {
+  return devfn & 0x07;
+}
 
 // --- common header (PCIe 6.0 sec. 7.5.1.1) ----------------------------------------
-constexpr unsigned PCI_VENDOR_ID = 0x00;  // 16 bit; FFFFh = no function
-constexpr unsigned PCI_DEVICE_ID = 0x02;  // 16 bit
-constexpr unsigned PCI_COMMAND = 0x04;    // 16 bit
-constexpr unsigned PCI_STATUS = 0x06;     // 16 bit
+constexpr unsigned PCI_VENDOR_ID = 0x00;       // 16 bit; FFFFh = no function
+constexpr unsigned PCI_DEVICE_ID = 0x02;       // 16 bit
+constexpr unsigned PCI_COMMAND = 0x04;         // 16 bit
+constexpr unsigned PCI_STATUS = 0x06;          // 16 bit
 constexpr unsigned PCI_CLASS_REVISION = 0x08;  // 32 bit: class code (31:8), revision (7:0)
 constexpr unsigned PCI_REVISION_ID = 0x08;
 constexpr unsigned PCI_CLASS_PROG = 0x09;
@@ -84,7 +88,9 @@ constexpr uint32_t PCI_BASE_ADDRESS_MEM_TYPE_64 = 0x04;
 constexpr uint32_t PCI_BASE_ADDRESS_MEM_PREFETCH = 0x08;
 constexpr uint32_t PCI_BASE_ADDRESS_MEM_MASK = ~0x0fu;
 constexpr uint32_t PCI_BASE_ADDRESS_IO_MASK = ~0x03u;
-constexpr unsigned PCI_BAR_OFFSET(unsigned bar) { return PCI_BASE_ADDRESS_0 + 4 * bar; }
+constexpr unsigned PCI_BAR_OFFSET(unsigned bar) {
+  return PCI_BASE_ADDRESS_0 + 4 * bar;
+}
 
 // --- type 1 header (sec. 7.5.1.3) ---------------------------------------------------
 constexpr unsigned PCI_PRIMARY_BUS = 0x18;
@@ -105,7 +111,7 @@ constexpr unsigned PCI_IO_LIMIT_UPPER16 = 0x32;
 constexpr unsigned PCI_BRIDGE_CONTROL = 0x3e;
 
 constexpr uint16_t PCI_MEMORY_RANGE_MASK = 0xfff0;
-constexpr unsigned PCI_MEMORY_RANGE_SHIFT = 16;  // register << 16 = address bits 31:20
+constexpr unsigned PCI_MEMORY_RANGE_SHIFT = 16;           // register << 16 = address bits 31:20
 constexpr uint64_t PCI_BRIDGE_WINDOW_ALIGN = 1ull << 20;  // 1 MiB granularity
 constexpr uint16_t PCI_PREF_RANGE_TYPE_MASK = 0x000f;
 constexpr uint16_t PCI_PREF_RANGE_TYPE_32 = 0x0000;
@@ -173,9 +179,15 @@ constexpr uint16_t PCI_MSIX_FLAGS_ENABLE = 1u << 15;
 // --- extended capabilities (PCIe 6.0 sec. 7.6.3) ------------------------------------------
 // Header DWORD: ID 15:0, version 19:16, next offset 31:20.
 constexpr unsigned PCI_EXT_CAP_START = 0x100;
-constexpr uint32_t PCI_EXT_CAP_ID(uint32_t header) { return header & 0xffff; }
-constexpr uint32_t PCI_EXT_CAP_VER(uint32_t header) { return (header >> 16) & 0xf; }
-constexpr uint32_t PCI_EXT_CAP_NEXT(uint32_t header) { return (header >> 20) & 0xffc; }
+constexpr uint32_t PCI_EXT_CAP_ID(uint32_t header) {
+  return header & 0xffff;
+}
+constexpr uint32_t PCI_EXT_CAP_VER(uint32_t header) {
+  return (header >> 16) & 0xf;
+}
+constexpr uint32_t PCI_EXT_CAP_NEXT(uint32_t header) {
+  return (header >> 20) & 0xffc;
+}
 constexpr unsigned PCI_FIND_EXT_CAP_TTL = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPACE_SIZE) / 8;
 
 constexpr uint16_t PCI_EXT_CAP_ID_ERR = 0x0001;  // AER
@@ -184,8 +196,8 @@ constexpr uint16_t PCI_EXT_CAP_ID_ATS = 0x000f;
 constexpr uint16_t PCI_EXT_CAP_ID_PASID = 0x001b;
 
 // ACS Extended Capability (sec. 7.7.8), offsets from the capability.
-constexpr unsigned PCI_ACS_CAP = 0x04;   // 16 bit
-constexpr unsigned PCI_ACS_CTRL = 0x06;  // 16 bit
+constexpr unsigned PCI_ACS_CAP = 0x04;    // 16 bit
+constexpr unsigned PCI_ACS_CTRL = 0x06;   // 16 bit
 constexpr uint16_t PCI_ACS_SV = 1u << 0;  // Source Validation
 constexpr uint16_t PCI_ACS_TB = 1u << 1;  // Translation Blocking
 constexpr uint16_t PCI_ACS_RR = 1u << 2;  // P2P Request Redirect

@@ -16,13 +16,14 @@
 // complex model in platform tests.
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
+
 #include <cstdint>
 #include <map>
 #include <stdexcept>
 #include <string>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/pcie/config_space.h"
 #include "models/pcie/pcie_regs.h"
