@@ -43,7 +43,9 @@ std::string unknown_key_message(const ParameterSet& params, const std::string& k
   return msg + "; --help-config lists every key";
 }
 
-bool ignored_key(const std::string& k) { return k.rfind("_comment", 0) == 0 || k == "$schema"; }
+bool ignored_key(const std::string& k) {
+  return k.rfind("_comment", 0) == 0 || k == "$schema";
+}
 
 void set_key(ParameterSet& params, const std::string& key, const std::string& text) {
   if (!params.has(key)) throw ConfigError(unknown_key_message(params, key));
@@ -94,11 +96,16 @@ void apply_node(ParameterSet& params, const std::string& prefix, const nlohmann:
 
 std::string type_name(ParamType t) {
   switch (t) {
-    case ParamType::kUnsigned: return "uint";
-    case ParamType::kSigned: return "int";
-    case ParamType::kDouble: return "real";
-    case ParamType::kBool: return "bool";
-    case ParamType::kString: return "string";
+    case ParamType::kUnsigned:
+      return "uint";
+    case ParamType::kSigned:
+      return "int";
+    case ParamType::kDouble:
+      return "real";
+    case ParamType::kBool:
+      return "bool";
+    case ParamType::kString:
+      return "string";
   }
   return "?";
 }
@@ -109,7 +116,8 @@ std::string range_text(const vp::common::Parameter& p) {
     for (const auto& c : p.choices) s += (s.empty() ? "" : "|") + c;
     return s;
   }
-  if (p.type == ParamType::kUnsigned && p.max != double(UINT64_MAX) && p.max != double(UINT32_MAX)) {
+  if (p.type == ParamType::kUnsigned && p.max != double(UINT64_MAX) &&
+      p.max != double(UINT32_MAX)) {
     std::ostringstream os;
     os << std::setprecision(15) << p.min << ".." << p.max;
     return os.str();
@@ -152,13 +160,23 @@ nlohmann::json dump_config(const ParameterSet& params) {
     switch (p.type) {
       case ParamType::kUnsigned:
         // Addresses stay readable as hex strings; both forms are accepted.
-        if (p.unit == "address") (*node)[rest] = value;
-        else (*node)[rest] = std::stoull(value, nullptr, 0);
+        if (p.unit == "address")
+          (*node)[rest] = value;
+        else
+          (*node)[rest] = std::stoull(value, nullptr, 0);
         break;
-      case ParamType::kSigned: (*node)[rest] = std::stoll(value); break;
-      case ParamType::kDouble: (*node)[rest] = std::stod(value); break;
-      case ParamType::kBool: (*node)[rest] = value == "true"; break;
-      case ParamType::kString: (*node)[rest] = value; break;
+      case ParamType::kSigned:
+        (*node)[rest] = std::stoll(value);
+        break;
+      case ParamType::kDouble:
+        (*node)[rest] = std::stod(value);
+        break;
+      case ParamType::kBool:
+        (*node)[rest] = value == "true";
+        break;
+      case ParamType::kString:
+        (*node)[rest] = value;
+        break;
     }
   }
   return out;

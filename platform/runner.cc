@@ -6,6 +6,7 @@
 #include "models/common/parameters.h"
 #include "models/common/trace.h"
 #include "platform/config.h"
+#include "platform/pcie_topology.h"
 #include "platform/scenario.h"
 #include "platform/stats_writer.h"
 #include "platform/virtual_platform.h"
@@ -52,8 +53,18 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
     out << help_config(params, o.help_config_markdown);
     return 0;
   }
+  nlohmann::json pcie_config;
   try {
-    if (!o.config_path.empty()) apply_config(params, load_config_file(o.config_path));
+    if (!o.config_path.empty()) {
+      nlohmann::json config = load_config_file(o.config_path);
+      // The PCIe tree is a structured object, not flat parameters.
+      if (config.is_object() && config.contains("pcie")) {
+        pcie_config = config["pcie"];
+        pp.pcie = parse_pcie_topology(pcie_config);
+        config.erase("pcie");
+      }
+      apply_config(params, config);
+    }
     for (const auto& kv : o.sets) apply_override(params, kv);
     if (!o.scenario.empty()) apply_override(params, "run.scenario=" + o.scenario);
   } catch (const ConfigError& e) {
@@ -61,7 +72,9 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
     return 2;
   }
   if (o.dump_config) {
-    out << dump_config(params).dump(2) << "\n";
+    nlohmann::json dumped = dump_config(params);
+    if (!pcie_config.is_null()) dumped["pcie"] = pcie_config;
+    out << dumped.dump(2) << "\n";
     return 0;
   }
   Scenario* scenario = nullptr;
@@ -142,7 +155,9 @@ int run(const CliOptions& o, std::ostream& out, std::ostream& err) {
                              {"host_seconds", host_s},
                              {"extra", result.extra}};
   json.add_section("run", run_info);
-  json.add_section("config", dump_config(params));
+  nlohmann::json config_section = dump_config(params);
+  if (!pcie_config.is_null()) config_section["pcie"] = pcie_config;
+  json.add_section("config", config_section);
   vp->report_stats(json);
   if (o.stats_table) {
     TableStatsWriter table;

@@ -22,10 +22,10 @@ namespace vp::platform {
 
 struct ScenarioResult {
   bool ok = true;
-  std::string message;           // why it failed, or a one-line note
-  uint64_t bytes = 0;            // payload bytes moved by the workload
-  uint64_t operations = 0;       // e.g. descriptors, mappings
-  sc_core::sc_time start, end;   // measured phase (guest time)
+  std::string message;          // why it failed, or a one-line note
+  uint64_t bytes = 0;           // payload bytes moved by the workload
+  uint64_t operations = 0;      // e.g. descriptors, mappings
+  sc_core::sc_time start, end;  // measured phase (guest time)
   nlohmann::json extra = nlohmann::json::object();
 };
 

@@ -11,8 +11,10 @@ namespace vp::platform {
 namespace {
 std::string format_number(double v) {
   std::ostringstream os;
-  if (std::floor(v) == v && std::fabs(v) < 1e18) os << static_cast<long long>(v);
-  else os << std::setprecision(6) << v;
+  if (std::floor(v) == v && std::fabs(v) < 1e18)
+    os << static_cast<long long>(v);
+  else
+    os << std::setprecision(6) << v;
   return os.str();
 }
 }  // namespace
@@ -45,8 +47,10 @@ void JsonStatsWriter::end_group() {
 }
 
 void JsonStatsWriter::value(const std::string& name, double v, const std::string& unit) {
-  if (std::floor(v) == v && std::fabs(v) < 9e15) current()[name] = static_cast<int64_t>(v);
-  else current()[name] = v;
+  if (std::floor(v) == v && std::fabs(v) < 9e15)
+    current()[name] = static_cast<int64_t>(v);
+  else
+    current()[name] = v;
   if (!unit.empty()) root_["units"][dotted(name)] = unit;
 }
 
@@ -93,7 +97,8 @@ void TableStatsWriter::histogram(const std::string& name, const vp::common::Hist
 void TableStatsWriter::print(std::ostream& os) const {
   size_t w = 4;
   for (const auto& r : rows_) w = std::max(w, r.first.size());
-  for (const auto& r : rows_) os << std::left << std::setw(int(w) + 2) << r.first << r.second << "\n";
+  for (const auto& r : rows_)
+    os << std::left << std::setw(int(w) + 2) << r.first << r.second << "\n";
 }
 
 }  // namespace vp::platform

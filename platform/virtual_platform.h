@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <systemc>
 
@@ -19,6 +20,7 @@
 #include "models/iommu/iommu.h"
 #include "models/memory/msi_controller.h"
 #include "models/memory/sparse_memory.h"
+#include "models/pcie/pcie_hierarchy.h"
 #include "sw/hal/guest_cpu.h"
 
 namespace vp::common {
@@ -44,6 +46,10 @@ struct PlatformParams {
   uint64_t iommu_base = 0x2900'0000;
   vp::iommu::IommuParams iommu;
   guest::hal::GuestCpuParams cpu;
+  // PCIe hierarchy: present when the config has a "pcie" object (see
+  // platform/pcie_topology.h); its ECAM window sits at pcie_ecam_base.
+  std::optional<vp::pcie::PcieTopology> pcie;
+  uint64_t pcie_ecam_base = 0x1000'0000;
 
   PlatformParams() {
     dram.size = 4ull << 30;
@@ -62,6 +68,11 @@ struct PlatformInfo {
   unsigned dma_irq;        // MSI identity the scenario gives the DMA engine
   uint64_t iommu_regs;     // 0 without an IOMMU
   uint32_t dma_device_id;  // the DMA engine's requester ID (IOMMU device_id)
+  // PCIe (all 0 without a hierarchy): ECAM window and host MMIO windows.
+  uint64_t pcie_ecam_base = 0;
+  unsigned pcie_buses = 0;
+  uint64_t pcie_mmio32_base = 0, pcie_mmio32_size = 0;
+  uint64_t pcie_mmio64_base = 0, pcie_mmio64_size = 0;
 };
 
 class VirtualPlatform : public sc_core::sc_module {
@@ -76,6 +87,8 @@ class VirtualPlatform : public sc_core::sc_module {
   vp::devices::DmaEngine& dma() { return *dma_; }
   // nullptr when the config has iommu.present = false.
   vp::iommu::Iommu* iommu() { return iommu_.get(); }
+  // nullptr without a "pcie" config object.
+  vp::pcie::PcieHierarchy* pcie() { return pcie_.get(); }
   vp::common::Interconnect& interconnect() { return *bus_; }
   const PlatformInfo& info() const { return info_; }
 
@@ -89,6 +102,7 @@ class VirtualPlatform : public sc_core::sc_module {
   std::unique_ptr<vp::memory::MsiController> msi_;
   std::unique_ptr<vp::devices::DmaEngine> dma_;
   std::unique_ptr<vp::iommu::Iommu> iommu_;
+  std::unique_ptr<vp::pcie::PcieHierarchy> pcie_;
   std::unique_ptr<guest::hal::GuestCpu> cpu_;
   sc_core::sc_signal<bool> cpu_irq_;
 };

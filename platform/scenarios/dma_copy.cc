@@ -46,7 +46,8 @@ class DmaCopyScenario : public Scenario {
       // Fill the ring (all but one slot), interrupt on the last descriptor.
       unsigned queued = 0;
       while (done < bytes_ && drv.free_slots() > 0) {
-        const uint32_t n = static_cast<uint32_t>(std::min<uint64_t>(descriptor_bytes_, bytes_ - done));
+        const uint32_t n =
+            static_cast<uint32_t>(std::min<uint64_t>(descriptor_bytes_, bytes_ - done));
         const bool last = done + n == bytes_ || drv.free_slots() == 1;
         if (drv.queue_copy(src + done, dst + done, n, last) != 0) break;
         done += n;
@@ -56,9 +57,9 @@ class DmaCopyScenario : public Scenario {
       drv.kick();
       if (const int err = drv.wait(timeout)) {
         r.ok = false;
-        r.message = err == -ETIMEDOUT ? "timed out waiting for the DMA engine"
-                                      : "DMA engine reported error code " +
-                                            std::to_string(drv.error_code());
+        r.message = err == -ETIMEDOUT
+                        ? "timed out waiting for the DMA engine"
+                        : "DMA engine reported error code " + std::to_string(drv.error_code());
         return;
       }
     }
@@ -85,6 +86,8 @@ class DmaCopyScenario : public Scenario {
 
 }  // namespace
 
-std::unique_ptr<Scenario> make_dma_copy_scenario() { return std::make_unique<DmaCopyScenario>(); }
+std::unique_ptr<Scenario> make_dma_copy_scenario() {
+  return std::make_unique<DmaCopyScenario>();
+}
 
 }  // namespace vp::platform
