@@ -7,7 +7,19 @@ namespace vp::iommu {
 
 namespace {
 
-const char* ddtp_mode_name(unsigned mode) {
+// Largest guest physical address width of the supported second-stage modes
+// (2.1.3.6, MGPAW), which bounds the MSI address mask and pattern.
+unsigned mgpaw(const IommuFeatures& f) {
+  if (f.has(regs::capabilities::Sv57x4)) return 59;
+  if (f.has(regs::capabilities::Sv48x4)) return 50;
+  if (f.has(regs::capabilities::Sv39x4)) return 41;
+  if (f.has(regs::capabilities::Sv32x4)) return 34;
+  return f.pas();
+}
+
+}  // namespace
+
+const char* DeviceDirectory::ddtp_mode_name(unsigned mode) {
   switch (mode) {
     case regs::ddtp::kOff:
       return "Off";
@@ -23,18 +35,6 @@ const char* ddtp_mode_name(unsigned mode) {
       return "reserved";
   }
 }
-
-// Largest guest physical address width of the supported second-stage modes
-// (2.1.3.6, MGPAW), which bounds the MSI address mask and pattern.
-unsigned mgpaw(const IommuFeatures& f) {
-  if (f.has(regs::capabilities::Sv57x4)) return 59;
-  if (f.has(regs::capabilities::Sv48x4)) return 50;
-  if (f.has(regs::capabilities::Sv39x4)) return 41;
-  if (f.has(regs::capabilities::Sv32x4)) return 34;
-  return f.pas();
-}
-
-}  // namespace
 
 unsigned DeviceDirectory::levels(unsigned ddtp_mode) {
   switch (ddtp_mode) {

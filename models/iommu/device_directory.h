@@ -83,6 +83,8 @@ class DeviceDirectory {
   DeviceContextLookup locate(unsigned ddtp_mode, uint64_t root_ppn, uint32_t device_id,
                              sc_core::sc_time& delay);
 
+  // "Off", "Bare", "1LVL", "2LVL", "3LVL" or "reserved" (for messages).
+  static const char* ddtp_mode_name(unsigned ddtp_mode);
   // 2.3 step 5: does `device_id` fit the DDT depth? (24 bits at most.)
   static bool device_id_fits(unsigned ddtp_mode, bool extended_dc, uint32_t device_id);
   // DDI[level] of `device_id` for the DC format.

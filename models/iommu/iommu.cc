@@ -59,22 +59,6 @@ Translation& identity(Translation& t, uint64_t iova) {
   return t;
 }
 
-const char* mode_name(unsigned ddtp_mode) {
-  switch (ddtp_mode) {
-    case regs::ddtp::kOff:
-      return "Off";
-    case regs::ddtp::kBare:
-      return "Bare";
-    case regs::ddtp::k1Lvl:
-      return "1LVL";
-    case regs::ddtp::k2Lvl:
-      return "2LVL";
-    case regs::ddtp::k3Lvl:
-      return "3LVL";
-  }
-  return "reserved";
-}
-
 const char* ttyp_name(unsigned ttyp) {
   switch (ttyp) {
     case ttyp::kUntranslatedReadForExecute:
@@ -502,7 +486,8 @@ std::string Iommu::explain(const TranslationRequest& rq, const Translation& t) c
   }
   os << ", IOVA 0x" << rq.iova << std::dec;
   if (rq.privileged) os << " (supervisor)";
-  os << "; ddtp mode " << mode_name(unsigned(regfile_.ddtp_mode())) << ". " << t.why;
+  os << "; ddtp mode " << DeviceDirectory::ddtp_mode_name(unsigned(regfile_.ddtp_mode())) << ". "
+     << t.why;
   if (t.iotval2) os << ". iotval2 = 0x" << std::hex << t.iotval2 << std::dec;
   if (!t.trace.empty()) os << "\n  walk:\n" << describe(t.trace);
   return os.str();
