@@ -20,28 +20,23 @@ uint64_t page_mask(unsigned log2) {
   return log2 >= 64 ? ~0ull : (1ull << log2) - 1;
 }
 
-// WalkResult::allows for a cached translation (same rules: permissions of
-// both stages, D already set for writes, U/SUM for the first stage).
 bool entry_allows(const IotlbEntry& e, AccessType access, bool privileged, bool sum) {
-  switch (access) {
-    case AccessType::kRead:
-      if (!e.readable) return false;
-      break;
-    case AccessType::kWrite:
-      if (!e.writable || !e.dirty) return false;
-      break;
-    case AccessType::kExecute:
-      if (!e.executable) return false;
-      break;
+  return translation_allows(e.readable, e.writable, e.executable, e.dirty, e.user, e.first_stage(),
+                            access, privileged, sum);
+}
+
+// The PPN of a translation with PCIe ATS size encoding (also tr_response,
+// 6.25): for a range larger than 4 KiB, the PPN bits the range covers are
+// ones below a single zero, and *s is set.
+uint64_t size_encoded_ppn(uint64_t spa, unsigned page_log2, bool* s) {
+  uint64_t ppn = spa >> 12;
+  const unsigned log2 = std::min(page_log2, 56u);
+  *s = log2 > 12;
+  if (*s) {
+    const unsigned n = log2 - 12;  // PPN bits covered by the range
+    ppn = ((ppn >> n) << n) | ((1ull << (n - 1)) - 1);
   }
-  if (e.first_stage()) {
-    if (privileged) {
-      if (e.user && (access == AccessType::kExecute || !sum)) return false;
-    } else if (!e.user) {
-      return false;
-    }
-  }
-  return true;
+  return ppn;
 }
 
 Translation& fail(Translation& t, uint32_t cause, std::string why) {
@@ -740,14 +735,9 @@ void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationReq
   }
   uint64_t entry = 0;
   if (r) {
-    uint64_t page = t.spa >> 12;
-    const unsigned log2 = std::min(t.page_log2, 56u);
-    if (log2 > 12) {
-      const unsigned n = log2 - 12;
-      page = ((page >> n) << n) | ((1ull << (n - 1)) - 1);
-      entry |= 1ull << 11;  // S
-    }
-    entry |= page << 12;
+    bool size = false;
+    entry |= size_encoded_ppn(t.spa, t.page_log2, &size) << 12;
+    if (size) entry |= 1ull << 11;  // S
     entry |= (r ? 1ull : 0) | (w ? 2ull : 0) | (x ? 8ull : 0);
     if (rq.privileged) entry |= 1ull << 4;  // Priv: permissions are for that level
   }
@@ -869,16 +859,10 @@ void Iommu::debug_translation_request() {
     report_fault(rq, t, ignored);
     response = regs::tr_response::fault.put(1);
   } else {
-    // S=1 encodes a translation larger than 4 KiB in the PPN's low bits the
-    // PCIe ATS way: ones below the first zero (6.25, tr_response.S).
-    uint64_t ppn = t.spa >> 12;
-    const unsigned log2 = std::min(t.page_log2, 56u);
-    if (log2 > 12) {
-      const unsigned n = log2 - 12;  // PPN bits covered by the range
-      ppn = ((ppn >> n) << n) | ((1ull << (n - 1)) - 1);
-      response |= regs::tr_response::S.put(1);
-    }
-    response |= regs::tr_response::PPN.put(ppn) | regs::tr_response::PBMT.put(t.pbmt);
+    bool size = false;
+    const uint64_t ppn = size_encoded_ppn(t.spa, t.page_log2, &size);
+    response |= regs::tr_response::S.put(size) | regs::tr_response::PPN.put(ppn) |
+                regs::tr_response::PBMT.put(t.pbmt);
   }
   regfile_.complete_translation_request(response);
 }

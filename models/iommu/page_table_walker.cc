@@ -119,8 +119,8 @@ TranslationContext TranslationContext::from(const DeviceContext& dc, const Proce
   return c;
 }
 
-bool WalkResult::allows(AccessType access, bool privileged, bool sum) const {
-  if (!ok()) return false;
+bool translation_allows(bool r, bool w, bool x, bool dirty, bool user, bool first_stage,
+                        AccessType access, bool privileged, bool sum) {
   switch (access) {
     case AccessType::kRead:
       if (!r) return false;
@@ -132,7 +132,7 @@ bool WalkResult::allows(AccessType access, bool privileged, bool sum) const {
       if (!x) return false;
       break;
   }
-  if (!first_stage_bare) {
+  if (first_stage) {
     if (privileged) {
       if (user && (access == AccessType::kExecute || !sum)) return false;
     } else if (!user) {
@@ -140,6 +140,11 @@ bool WalkResult::allows(AccessType access, bool privileged, bool sum) const {
     }
   }
   return true;
+}
+
+bool WalkResult::allows(AccessType access, bool privileged, bool sum) const {
+  return ok() &&
+         translation_allows(r, w, x, dirty, user, !first_stage_bare, access, privileged, sum);
 }
 
 // ---------------------------------------------------------------------------

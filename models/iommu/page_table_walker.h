@@ -60,6 +60,13 @@ struct TranslationContext {
   static TranslationContext from(const DeviceContext& dc, const ProcessContext* pc);
 };
 
+// The permission rule of a completed translation (both stages' leaf
+// permissions ANDed): R/W/X for the access, D already set for a write (else
+// the walk must update or fault), and with a first stage the U/SUM rules for
+// `privileged` requests. Shared by fresh walks and IOTLB hits.
+bool translation_allows(bool r, bool w, bool x, bool dirty, bool user, bool first_stage,
+                        AccessType access, bool privileged, bool sum);
+
 struct WalkResult {
   uint32_t cause = cause::kNone;  // kNone on success, else a spec cause code
   uint64_t spa = 0;               // translated address
