@@ -29,7 +29,14 @@ struct Case {
   uint64_t iotval2 = 0;
   // Fills the device context (and any tables) for this case.
   std::function<void(IommuBench&, DeviceContext&)> setup;
+  unsigned len = 8;  // bytes of the request
 };
+
+IommuParams with_mrif() {
+  IommuParams p = IommuBench::quiet({});
+  p.msi_mrif = true;
+  return p;
+}
 
 uint64_t fsc_sv39(uint64_t root) {
   return dc::fsc::kMode.make(iosatp_mode::kSv39) | dc::fsc::kPpn.make(root >> 12);
@@ -38,7 +45,7 @@ uint64_t fsc_sv39(uint64_t root) {
 }  // namespace
 
 TEST_CASE("iommu faults: each cause code reaches the fault queue with every field right") {
-  IommuBench b;
+  IommuBench b(with_mrif());
   std::vector<Case> cases = {
       {"read page fault", cause::kReadPageFault, ttyp::kUntranslatedRead, false, 0, false, false,
        false, 0x5000, 0,
@@ -113,6 +120,20 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
              dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(kNowhere >> 12);
          dc.msi_addr_pattern = 0x28000000 >> 12;
        }},
+      {"MRIF access fault (MRIF outside memory)", cause::kMrifAccessFault, ttyp::kUntranslatedWrite,
+       false, 0, false, false, true, 0x28000000, 0,
+       [](IommuBench& b, DeviceContext& dc) {
+         const uint64_t msipt = b.alloc_page();
+         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
+         dc.msiptp =
+             dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
+         dc.msi_addr_pattern = 0x28000000 >> 12;
+         b.poke64(msipt, msi_pte::kV.make(1) | msi_pte::kM.make(msi_pte::kModeMrif) |
+                             msi_pte::kMrifAddress.make(kNowhere >> 9));
+         b.poke64(msipt + 8, msi_pte::kNppn.make(0x91000));
+       },
+       4},  // an MSI is a 32-bit write
   };
   b.dev.body = [&](TestInitiator&) {
     const uint64_t ddt = b.alloc_page(), fq = b.alloc_page(4 * 4096);
@@ -133,8 +154,9 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
       ext.privileged = c.priv;
       ext.execute = c.exec;
       uint64_t v = 0;
-      CHECK(b.dev.transport(c.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, c.iova, &v, 8,
-                            sc_core::SC_ZERO_TIME, nullptr, 0, 0, &ext) != tlm::TLM_OK_RESPONSE);
+      CHECK(b.dev.transport(c.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, c.iova, &v,
+                            c.len, sc_core::SC_ZERO_TIME, nullptr, 0, 0,
+                            &ext) != tlm::TLM_OK_RESPONSE);
       INFO(c.what);
       const uint32_t index = did - 1;
       REQUIRE(b.read_reg(regs::kFqt, 4) == index + 1);

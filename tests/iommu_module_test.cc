@@ -50,9 +50,7 @@ struct Bench : IommuBench {
 
   tlm::tlm_response_status dma(tlm::tlm_command cmd, uint64_t iova, void* data, unsigned len,
                                uint32_t did = kDid) {
-    PcieExtension ext;
-    ext.rid = uint16_t(did);
-    return dev.transport(cmd, iova, data, len, sc_core::SC_ZERO_TIME, nullptr, 0, 0, &ext);
+    return device_request(cmd, iova, data, len, did);
   }
 };
 
@@ -247,16 +245,10 @@ TEST_CASE("iommu: superpages translate and report their size through tr_response
 
     // A 4 KiB page: S = 0, exact PPN; an unmapped IOVA: fault = 1 and a record.
     b.map(b.pt_root, 3, 0x5000, 0x6000, kFlagsRW);
-    b.write_reg(regs::kTrReqIova, 0x5000);
-    b.write_reg(regs::kTrReqCtl,
-                regs::tr_req_ctl::DID.put(kDid) | regs::tr_req_ctl::Go_Busy.put(1));
-    uint64_t r2 = b.read_reg(regs::kTrResponse);
+    uint64_t r2 = b.debug_translate(0x5000, kDid);
     CHECK(regs::tr_response::S.get(r2) == 0);
     CHECK(regs::tr_response::PPN.get(r2) == 6);
-    b.write_reg(regs::kTrReqIova, 0x9000);
-    b.write_reg(regs::kTrReqCtl,
-                regs::tr_req_ctl::DID.put(kDid) | regs::tr_req_ctl::Go_Busy.put(1));
-    CHECK(regs::tr_response::fault.get(b.read_reg(regs::kTrResponse)) == 1);
+    CHECK(regs::tr_response::fault.get(b.debug_translate(0x9000, kDid)) == 1);
     REQUIRE(b.iommu.recent_faults().size() == 1);
     CHECK(b.iommu.recent_faults()[0].cause == cause::kWritePageFault);
     CHECK(b.iommu.recent_faults()[0].iotval == 0x9000);
@@ -450,12 +442,7 @@ TEST_CASE("iommu: ATS translation requests and Translated requests") {
     b.map(b.pt_root, 3, 0x2000, 0x8000, pte::kR | pte::kA | pte::kU);
     b.map(b.pt_root, 3, 0x200000, 0x40000000, kFlagsRW, 1);  // 2 MiB
     auto ats = [&](uint64_t iova, bool no_write, uint64_t* entry, uint32_t did = kDid) {
-      PcieExtension ext;
-      ext.rid = uint16_t(did);
-      ext.address_type = vp::common::AddressType::kTranslationRequest;
-      ext.no_write = no_write;
-      return b.dev.transport(tlm::TLM_READ_COMMAND, iova, entry, 8, sc_core::SC_ZERO_TIME, nullptr,
-                             0, 0, &ext);
+      return b.ats_request(iova, did, entry, no_write);
     };
     uint64_t e = 0;
     REQUIRE(ats(0x1000, false, &e) == tlm::TLM_OK_RESPONSE);
@@ -580,5 +567,64 @@ TEST_CASE("iommu: HPM counts requests, IOTLB misses and DDT walks with a device 
     CHECK(e::OF.get(b.read_reg(regs::iohpmevt_offset(1))) == 1);
     CHECK(((b.read_reg(regs::kIocountovf, 4) >> 1) & 1) == 1);
     CHECK(regs::ipsr::pmip.get(b.read_reg(regs::kIpsr, 4)) == 1);
+  });
+}
+
+TEST_CASE("iommu: with T2GPA, ATS completions carry the GPA and Translated requests take the "
+          "second stage") {
+  IommuParams p = IommuBench::quiet({});
+  p.t2gpa = true;
+  Bench b(p);
+  run(b, [](Bench& b) {
+    CHECK(regs::capabilities::T2GPA.get(b.read_reg(regs::kCapabilities)) == 1);
+    const uint64_t ddt = b.alloc_page(), root = b.alloc_page(), groot = b.alloc_page(16384);
+    // Second stage: the table area (GPA = SPA below 1 GiB), GPA 0x40000000
+    // -> SPA 0x80000000 (2 MiB), and GPA 0x40203000 -> SPA 0x70003000 read-only.
+    b.map(groot, 3, 0, 0, kFlagsRW, 2, true);
+    b.map(groot, 3, 0x40000000, 0x80000000, kFlagsRW, 1, true);
+    b.map(groot, 3, 0x40203000, 0x70003000, pte::kR | pte::kA | pte::kU, 0, true);
+    // First stage: IOVA 0x1000 -> GPA 0x40005000 (4 KiB); IOVA 0x200000 ->
+    // GPA 0x40200000 (2 MiB superpage).
+    b.map(root, 3, 0x1000, 0x40005000, kFlagsRW);
+    b.map(root, 3, 0x200000, 0x40200000, kFlagsRW, 1);
+    DeviceContext dc;
+    dc.tc = dc::tc::kV.make(1) | dc::tc::kEnAts.make(1) | dc::tc::kT2gpa.make(1);
+    dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) | dc::iohgatp::kGscid.make(4) |
+                 dc::iohgatp::kPpn.make(groot >> 12);
+    dc.ta = dc::ta::kPscid.make(2);
+    dc.fsc = dc::fsc::kMode.make(iosatp_mode::kSv39) | dc::fsc::kPpn.make(root >> 12);
+    b.install_dc(ddt, kDid, dc, true);
+    b.set_ddtp(regs::ddtp::k1Lvl, ddt);
+
+    uint64_t e = 0;
+    REQUIRE(b.ats_request(0x1000, kDid, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK(e == (0x40005000 | 0x3));  // the GPA, not SPA 0x80005000; R, W; 4 KiB
+    // Both stages' permissions and the smaller page: 2 MiB first-stage leaf
+    // over a read-only 4 KiB second-stage page gives 4 KiB, W denied.
+    REQUIRE(b.ats_request(0x203000, kDid, &e) == tlm::TLM_OK_RESPONSE);
+    CHECK(e == (0x40203000 | 0x1));
+    CHECK(b.iommu.recent_faults().empty());
+
+    // The device then uses the GPA in Translated requests: second stage only.
+    PcieExtension tr;
+    tr.address_type = vp::common::AddressType::kTranslated;
+    uint64_t v = 0x5a5a;
+    CHECK(b.device_request(tlm::TLM_WRITE_COMMAND, 0x40005040, &v, 8, kDid, tr) ==
+          tlm::TLM_OK_RESPONSE);
+    CHECK(b.peek64(0x80005040) == 0x5a5a);
+    // A GPA the second stage does not map: write guest-page fault (23) with
+    // TTYP "translated write" and the GPA in iotval2.
+    CHECK(b.device_request(tlm::TLM_WRITE_COMMAND, 0x50000000, &v, 8, kDid, tr) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    REQUIRE(b.iommu.recent_faults().size() == 1);
+    const IommuFault& f = b.iommu.recent_faults()[0];
+    CHECK(f.cause == cause::kWriteGuestPageFault);
+    CHECK(f.ttyp == ttyp::kTranslatedWrite);
+    CHECK(f.iotval == 0x50000000);
+    CHECK((f.iotval2 & ~3ull) == 0x50000000);
+    // The read-only second-stage page refuses a Translated write (23 again).
+    CHECK(b.device_request(tlm::TLM_WRITE_COMMAND, 0x40203000, &v, 8, kDid, tr) ==
+          tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    CHECK(b.iommu.recent_faults().back().cause == cause::kWriteGuestPageFault);
   });
 }

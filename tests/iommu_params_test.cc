@@ -75,6 +75,15 @@ TEST_CASE("iommu params validate names the inconsistent key") {
   q = p;
   q.amo_mrif = true;
   CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.amo_mrif'"));
+  q.msi_mrif = true;  // with amo_mrif: legal
+  CHECK(validate_error(q).empty());
+  q.msi_flat = false;  // MRIF-mode PTEs live in MSI page tables
+  CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.msi_mrif'"));
+  q = p;
+  q.t2gpa = true;
+  CHECK(validate_error(q).empty());
+  q.ats = false;
+  CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.t2gpa'"));
   q = p;
   q.interrupt_vectors = 3;
   CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.interrupt_vectors'"));

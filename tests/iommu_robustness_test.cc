@@ -5,10 +5,12 @@
 // complete with an architected outcome (OK or an error response, a fault
 // record, cmd_ill/cqmf); the counters must add up at the end.
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <random>
 #include <vector>
 
 #include "tests/support/iommu_bench.h"
+#include "tests/support/stats_map.h"
 
 using namespace vp::iommu;
 using vp::common::AddressType;
@@ -23,7 +25,7 @@ constexpr uint64_t kTableBase = 0x100000, kTableSize = 0x100000;  // tables live
 struct Fuzzer {
   IommuBench& b;
   std::mt19937_64 rng;
-  uint64_t ok = 0, errors = 0, faults_seen = 0;
+  uint64_t ok = 0, errors = 0, faults_seen = 0, seeds = 0;
 
   Fuzzer(IommuBench& bench, uint64_t seed) : b(bench), rng(seed) {}
 
@@ -33,12 +35,13 @@ struct Fuzzer {
   // PASID tables, and mapped pages, so that the random walk explores deep
   // states before garbage overwrites them.
   void seed_tables() {
+    ++seeds;
     b.next_page = kTableBase;
     static const std::vector<uint8_t> zeros(kTableSize, 0);
     b.poke(kTableBase, zeros.data(), unsigned(zeros.size()));  // drop the garbage
-    const uint64_t ddt = b.alloc_page();
+    const uint64_t ddt = b.alloc_page(), leaf = b.alloc_page();
+    b.poke64(ddt, pte::kV | pte::kPpn.make(leaf >> 12));  // DDI[1] = 0: devices 0..63
     for (uint32_t did = 0; did < 8; ++did) {
-      const uint64_t leaf = b.alloc_page();
       const uint64_t root = b.alloc_page();
       DeviceContext dc;
       dc.tc = dc::tc::kV.make(1) | (did & 1 ? dc::tc::kPdtv.make(1) : 0);
@@ -52,14 +55,42 @@ struct Fuzzer {
       } else {
         dc.fsc = dc::fsc::kMode.make(iosatp_mode::kSv39) | dc::fsc::kPpn.make(root >> 12);
       }
-      b.poke64(ddt + 8 * (did >> 6), pte::kV | pte::kPpn.make(leaf >> 12));  // DDI[1] = 0
       b.install_dc(leaf, did, dc, true);
       for (unsigned p = 0; p < 8; ++p) {
         b.map(root, 3, 0x10000 * p, 0x1000000 + 0x1000 * (8 * did + p),
               pte::kR | pte::kW | pte::kU | (p & 1 ? pte::kA | pte::kD : 0));
       }
     }
+    // Device 8: second stage only, with an MSI page table whose file 0
+    // (GPA 0x80000) is in MRIF mode and file 1 (GPA 0x81000) in basic
+    // translate mode; MRIF and notice inside the table area.
+    const uint64_t groot = b.alloc_page(16384), msipt = b.alloc_page(), mrif = b.alloc_page(),
+                   notice = b.alloc_page();
+    for (unsigned p = 0; p < 8; ++p) {
+      b.map(groot, 3, 0x10000 * p, 0x2000000 + 0x1000 * p,
+            pte::kR | pte::kW | pte::kU | pte::kA | pte::kD, 0, true);
+    }
+    DeviceContext dc;
+    dc.tc = dc::tc::kV.make(1);
+    dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) | dc::iohgatp::kGscid.make(1) |
+                 dc::iohgatp::kPpn.make(groot >> 12);
+    dc.msiptp = dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
+    dc.msi_addr_mask = 0x1;
+    dc.msi_addr_pattern = 0x80;
+    b.install_dc(leaf, 8, dc, true);
+    b.poke64(msipt, msi_pte::kV.make(1) | msi_pte::kM.make(msi_pte::kModeMrif) |
+                        msi_pte::kMrifAddress.make(mrif >> 9));
+    b.poke64(msipt + 8, msi_pte::kNppn.make(notice >> 12) | msi_pte::kNid.make(0x3f0));
+    b.poke64(msipt + 16, msi_pte::kV.make(1) | msi_pte::kM.make(msi_pte::kModeWriteThrough) |
+                             msi_pte::kPpn.make(0x2100));
     b.set_ddtp(regs::ddtp::k2Lvl, ddt);
+    // The seed works: an MSI to device 8's MRIF-mode file is recorded.
+    uint32_t identity = 3;
+    PcieExtension ext;
+    ext.rid = 8;
+    CHECK(b.dev.transport(tlm::TLM_WRITE_COMMAND, 0x80000, &identity, 4, sc_core::SC_ZERO_TIME,
+                          nullptr, 0, 0, &ext) == tlm::TLM_OK_RESPONSE);
+    CHECK((b.peek64(mrif) & 0x8) != 0);
   }
 
   void dma() {
@@ -71,8 +102,15 @@ struct Fuzzer {
     ext.execute = rnd(8) == 0;
     ext.address_type = AddressType(rnd(8) == 0 ? rnd(3) : 0);
     uint64_t addr = rnd(3) == 0 ? rng() : 0x10000 * rnd(9) + rnd(0x1100);
-    const unsigned len = 1 + unsigned(rnd(300));
+    unsigned len = 1 + unsigned(rnd(300));
     uint8_t data[300] = {};
+    if (rnd(8) == 0) {  // MSI-like: 4 bytes near a device-8 interrupt file's start
+      if (rnd(4) != 0) ext.rid = 8;
+      addr = 0x80000 + 0x1000 * rnd(2) + 4 * rnd(3);
+      len = 4;
+      const uint32_t identity = uint32_t(rnd(2100));
+      std::memcpy(data, &identity, 4);
+    }
     const tlm::tlm_command cmd = rnd(2) ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND;
     const auto st =
         b.dev.transport(cmd, addr, data, len, sc_core::SC_ZERO_TIME, nullptr, 0, 0, &ext);
@@ -124,7 +162,11 @@ struct Fuzzer {
   // are well formed (every opcode and function, random operands); some are
   // random bits. Sometimes the queue is (re)configured first.
   void queue_commands() {
-    if (rnd(8) == 0 || !(b.iommu.register_file().cqcsr() & regs::cqcsr::cqon.mask())) {
+    // A queue a random cqb write put outside DRAM cannot be filled by the
+    // driver: reconfigure it too.
+    const auto& queue = b.iommu.register_file();
+    if (rnd(8) == 0 || !(queue.cqcsr() & regs::cqcsr::cqon.mask()) ||
+        queue.cq_base() + 16ull * queue.cq_entries() > IommuBench::dram_params().size) {
       uint64_t csr = 0;
       b.cpu.write(regs::kCqcsr, &csr, 4);  // off
       uint64_t cqb =
@@ -250,8 +292,14 @@ struct Fuzzer {
 
 }  // namespace
 
+IommuParams fuzz_params() {
+  IommuParams p = IommuBench::quiet({});  // faults are not logged
+  p.msi_mrif = p.amo_mrif = true;
+  return p;
+}
+
 TEST_CASE("iommu robustness: 120k random operations end in architected outcomes") {
-  IommuBench b;  // faults are not logged (quiet)
+  IommuBench b(fuzz_params());
   // Misaligned and reserved register accesses are logged as warnings; the
   // fuzzer makes thousands.
   sc_core::sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DO_NOTHING);
@@ -260,7 +308,7 @@ TEST_CASE("iommu robustness: 120k random operations end in architected outcomes"
   b.dev.body = [&](TestInitiator&) {
     fz.seed_tables();
     for (; ops < 120000; ++ops) {
-      if (ops % 20000 == 0) fz.seed_tables();  // re-seed now and then
+      if (ops % 4000 == 0) fz.seed_tables();  // re-seed now and then
       fz.step();
       // Let time advance now and then so queued work and interrupts run.
       if (ops % 64 == 0) sc_core::wait(sc_core::sc_time(100, sc_core::SC_NS));
@@ -281,4 +329,10 @@ TEST_CASE("iommu robustness: 120k random operations end in architected outcomes"
         100);
   CHECK(b.iommu.command_queue().illegal_commands() > 0);
   CHECK(b.iommu.fault_queue().records_written() > 100);
+  // MSIs reached the MRIF-mode file, and other accesses there were refused.
+  const vp::test::StatsMap stats = vp::test::stats_of(b.iommu);
+  INFO("MRIF MSIs " << stats["iommu.mrif_msis"] << " aborted "
+                    << stats["iommu.mrif_aborted_accesses"]);
+  CHECK(stats["iommu.mrif_msis"] > double(fz.seeds));  // each seed checks one itself
+  CHECK(stats["iommu.mrif_aborted_accesses"] > 0);
 }

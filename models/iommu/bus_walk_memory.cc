@@ -50,6 +50,13 @@ bool BusWalkMemory::cas64(uint64_t pa, uint64_t expected, uint64_t desired, uint
   return write64(pa, desired, delay);
 }
 
+bool BusWalkMemory::amo_or64(uint64_t pa, uint64_t bits, sc_core::sc_time& delay) {
+  uint64_t old = 0;
+  if (!read64(pa, &old, delay)) return false;
+  sc_core::sc_time same_round_trip = delay;
+  return write64(pa, old | bits, same_round_trip);
+}
+
 bool BusWalkMemory::read_block(uint64_t pa, uint64_t* v, unsigned count, sc_core::sc_time& delay) {
   return access(tlm::TLM_READ_COMMAND, pa, v, 8 * count, delay);
 }

@@ -28,6 +28,11 @@ class BusWalkMemory : public WalkMemory {
   bool read_block(uint64_t pa, uint64_t* v, unsigned count, sc_core::sc_time& delay) override;
   // A 32-bit store (IOFENCE.C data, MSI data).
   bool write32(uint64_t pa, uint32_t v, sc_core::sc_time& delay) override;
+  // AMOOR.D of `bits` into the doubleword at `pa` (an MRIF pending bit with
+  // capabilities.AMO_MRIF). TLM has no atomic command, so it is a read and a
+  // write in one simulation step; it costs one round trip (the read's),
+  // since the memory performs the OR.
+  bool amo_or64(uint64_t pa, uint64_t bits, sc_core::sc_time& delay);
 
   // Debug (untimed, side-effect free) read through transport_dbg.
   bool peek64(uint64_t pa, uint64_t* v);

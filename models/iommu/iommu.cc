@@ -48,7 +48,7 @@ Translation& fail(Translation& t, uint32_t cause, std::string why) {
 // Identity mapping: Bare mode, translated requests without T2GPA, and
 // device contexts with both stages Bare.
 Translation& identity(Translation& t, uint64_t iova) {
-  t.spa = iova;
+  t.spa = t.gpa = iova;
   t.page_log2 = 12;
   t.readable = t.writable = t.executable = t.dirty = true;
   return t;
@@ -235,6 +235,7 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
   }
   // Steps 9-10: Translated requests without T2GPA are complete.
   rc.translated = translated;
+  rc.t2gpa = dc.t2gpa();
   if (translated && !dc.t2gpa()) {
     rc.identity = true;
     return true;
@@ -320,6 +321,7 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
     rc = &memo_.context;
   }
   t.dtf = rc->dtf;
+  t.ats_gpa = rc->t2gpa;
   if (rc->identity) {
     if (regfile_.ddtp_mode() == regs::ddtp::kBare) ++bare_requests_;
     if (rc->translated) ++translated_requests_;
@@ -336,6 +338,7 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   if (const IotlbEntry* e = iotlb_.lookup(rc->key, rq.iova)) {
     if (entry_allows(*e, rq.access, rc->privileged, rc->ctx.sum)) {
       t.spa = e->translate(rq.iova);
+      t.gpa = e->gpa | (rq.iova & page_mask(e->page_log2));
       t.page_log2 = e->page_log2;
       t.readable = e->readable;
       t.writable = e->writable;
@@ -407,6 +410,7 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   iotlb_.insert(e);
 
   t.spa = w.spa;
+  t.gpa = w.gpa;
   t.page_log2 = w.page_shift;
   t.readable = w.r;
   t.writable = w.w;
@@ -419,12 +423,6 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
 Translation& Iommu::translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
                                   sc_core::sc_time& delay, Translation& t) {
   ++msi_translations_;
-  if (access == AccessType::kExecute) {
-    return fail(t, cause::kInstructionAccessFault,
-                strprintf("GPA 0x%" PRIx64 " is a virtual interrupt file page (MSI page table): "
-                          "read-for-execute is not allowed there",
-                          gpa));
-  }
   // I = extract(A >> 12, msi_addr_mask): the mask's one bits, packed.
   uint64_t index = 0;
   unsigned out = 0;
@@ -452,19 +450,49 @@ Translation& Iommu::translate_msi(const ResolvedContext& rc, uint64_t gpa, Acces
                           index, pte_addr, gpa));
   }
   const unsigned mode = unsigned(msi_pte::kM.get(pte[0]));
-  if (msi_pte::kC.get(pte[0]) || mode != msi_pte::kModeWriteThrough ||
-      (pte[0] & msi_pte::kWriteThroughReservedMask) || pte[1] != 0) {
+  const bool custom = msi_pte::kC.get(pte[0]);
+  auto misconfigured = [&](const char* rule) -> Translation& {
     return fail(t, cause::kMsiPteMisconfigured,
-                strprintf("MSI PTE 0x%016" PRIx64 "_%016" PRIx64 " at 0x%" PRIx64
-                          " is not a valid write-through PTE (M must be 3, C and reserved bits "
-                          "0; MRIF mode is not offered)",
-                          pte[1], pte[0], pte_addr));
-  }
-  t.spa = (msi_pte::kPpn.get(pte[0]) << 12) | (gpa & 0xfff);
+                strprintf("MSI PTE 0x%016" PRIx64 "_%016" PRIx64 " at 0x%" PRIx64 ": %s", pte[1],
+                          pte[0], pte_addr, rule));
+  };
+  if (custom) return misconfigured("C=1 (custom use) is not implemented");
+  // MSI PTE permissions are those of a second-stage PTE with R=W=U=1, X=0.
+  auto msi_execute_check = [&]() -> Translation& {
+    if (access != AccessType::kExecute) return t;
+    t.mrif.reset();
+    return fail(t, cause::kInstructionAccessFault,
+                strprintf("GPA 0x%" PRIx64 " is a virtual interrupt file page (MSI page table): "
+                          "read-for-execute is not allowed there",
+                          gpa));
+  };
+  t.gpa = gpa;
   t.page_log2 = 12;
   t.readable = t.writable = t.dirty = true;
   t.executable = false;
-  return t;
+  if (mode == msi_pte::kModeWriteThrough) {
+    if (pte[0] & msi_pte::kWriteThroughReservedMask) {
+      return misconfigured("basic translate mode (M=3) with reserved bits 9:3 or 62:54 set");
+    }
+    t.spa = (msi_pte::kPpn.get(pte[0]) << 12) | (gpa & 0xfff);
+    return msi_execute_check();
+  }
+  if (mode != msi_pte::kModeMrif) return misconfigured("M=0 and M=2 are reserved");
+  if (!features_.has(regs::capabilities::MSI_MRIF)) {
+    return misconfigured("MRIF mode (M=1) but capabilities.MSI_MRIF is 0");
+  }
+  if ((pte[0] & msi_pte::kMrifReservedMask) || (pte[1] & msi_pte::kNoticeReservedMask)) {
+    return misconfigured(
+        "MRIF mode (M=1) with reserved bits set (6:3 or 62:54 of the first doubleword, 59:54 "
+        "or 63:61 of the second)");
+  }
+  MrifTarget m;
+  m.mrif = msi_pte::kMrifAddress.get(pte[0]) << 9;
+  m.notice_address = msi_pte::kNppn.get(pte[1]) << 12;
+  m.notice_data = uint32_t((msi_pte::kNid10.get(pte[1]) << 10) | msi_pte::kNid.get(pte[1]));
+  t.mrif = m;
+  t.spa = gpa;  // not forwarded: the IOMMU handles the access
+  return msi_execute_check();
 }
 
 // ---------------------------------------------------------------------------
@@ -631,6 +659,10 @@ void Iommu::upstream_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  if (t.mrif) {
+    mrif_access(gp, rq, t, delay);
+    return;
+  }
   const uint64_t offset_in_page = rq.iova & page_mask(t.page_log2);
   const uint64_t room = page_mask(t.page_log2) - offset_in_page + 1;
   if (len == 0 || len <= room || t.page_log2 >= 64) {
@@ -661,6 +693,11 @@ void Iommu::upstream_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_
         status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
         break;
       }
+      if (t.mrif) {  // a burst straddling into an MRIF page: aborted (AIA)
+        ++mrif_aborted_;
+        status = tlm::TLM_ADDRESS_ERROR_RESPONSE;
+        break;
+      }
     }
     const uint64_t chunk_room = page_mask(t.page_log2) - (rq.iova & page_mask(t.page_log2)) + 1;
     const unsigned chunk = unsigned(std::min<uint64_t>(len - done, chunk_room));
@@ -678,6 +715,69 @@ void Iommu::upstream_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_
   }
   if (part.get_extension<PcieExtension>()) part.clear_extension<PcieExtension>();
   gp.set_response_status(status);
+}
+
+void Iommu::mrif_access(tlm::tlm_generic_payload& gp, const TranslationRequest& rq,
+                        const Translation& t, sc_core::sc_time& delay) {
+  const uint64_t a = t.gpa;
+  unsigned char* data = gp.get_data_ptr();
+  if (gp.get_data_length() != 4 || (a & 3) || gp.get_byte_enable_ptr() != nullptr ||
+      gp.get_streaming_width() < 4) {
+    ++mrif_aborted_;
+    if (params_.log_faults) {
+      SC_REPORT_WARNING(name(), strprintf("device_id 0x%x: a %u-byte access to GPA 0x%" PRIx64
+                                          " in an MRIF-mode MSI page is aborted (only aligned "
+                                          "32-bit accesses are supported there)",
+                                          rq.device_id, gp.get_data_length(), a)
+                                    .c_str());
+    }
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);
+  if (gp.is_read()) {  // AIA: reads of the page preferably return zero
+    std::memset(data, 0, 4);
+    return;
+  }
+  uint32_t identity = 0;
+  std::memcpy(&identity, data, 4);  // little-endian MSI data (A bit 2 clear)
+  // Not an MSI: offset other than 0 (little-endian) or 4 (big-endian, not
+  // supported here), or an identity above 2047. Accepted and discarded.
+  if ((a & 0xfff) != 0 || identity >= mrif::kIdentities) {
+    ++mrif_discarded_;
+    return;
+  }
+  const MrifTarget& m = *t.mrif;
+  const uint64_t dw = mrif::pending_doubleword(m.mrif, identity);
+  const uint64_t bit = 1ull << (identity % 64);
+  bool ok = false;
+  if (params_.amo_mrif) {
+    ok = memory_.amo_or64(dw, bit, delay);
+  } else {
+    uint64_t pending = 0;
+    ok = memory_.read64(dw, &pending, delay) && memory_.write64(dw, pending | bit, delay);
+  }
+  Translation fault = t;
+  fault.mrif.reset();
+  if (!ok) {
+    fail(fault, cause::kMrifAccessFault,
+         strprintf("setting pending bit %u in the MRIF at 0x%" PRIx64
+                   " failed (bus error at 0x%" PRIx64 ")",
+                   identity, m.mrif, dw));
+  } else {
+    ++mrif_msis_;
+    // AIA: after the update is visible, the notice MSI (NID, little-endian).
+    if (!memory_.write32(m.notice_address, m.notice_data, delay)) {
+      fail(fault, cause::kMrifAccessFault,
+           strprintf("identity %u was recorded in the MRIF at 0x%" PRIx64
+                     ", but the notice MSI write of 0x%x to 0x%" PRIx64 " failed (bus error)",
+                     identity, m.mrif, m.notice_data, m.notice_address));
+    }
+  }
+  if (!fault.ok()) {
+    report_fault(rq, fault, delay);
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  }
 }
 
 // PCIe ATS translation request (spec "PCIe ATS translation request
@@ -728,7 +828,7 @@ void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationReq
     return;
   }
   bool x = false;
-  if (r && exe_requested) {
+  if (r && exe_requested && !t.mrif) {
     TranslationRequest xr = rq;
     xr.access = AccessType::kExecute;
     x = translate(xr, delay).ok();
@@ -736,9 +836,13 @@ void Iommu::ats_translation_request(tlm::tlm_generic_payload& gp, TranslationReq
   uint64_t entry = 0;
   if (r) {
     bool size = false;
-    entry |= size_encoded_ppn(t.spa, t.page_log2, &size) << 12;
+    // T2GPA: the device caches the GPA; its Translated requests come back
+    // through the second stage.
+    entry |= size_encoded_ppn(t.ats_gpa ? t.gpa : t.spa, t.page_log2, &size) << 12;
     if (size) entry |= 1ull << 11;  // S
     entry |= (r ? 1ull : 0) | (w ? 2ull : 0) | (x ? 8ull : 0);
+    // An MRIF page has no translated address: Untranslated access only (U).
+    if (t.mrif) entry |= 1ull << 2;
     if (rq.privileged) entry |= 1ull << 4;  // Priv: permissions are for that level
   }
   std::memcpy(gp.get_data_ptr(), &entry, 8);
@@ -753,7 +857,7 @@ unsigned Iommu::upstream_transport_dbg(int, tlm::tlm_generic_payload& gp) {
   const TranslationRequest rq = request_of(gp, access);
   sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
   const Translation t = translate(rq, ignored);
-  if (!t.ok()) return 0;
+  if (!t.ok() || t.mrif) return 0;
   const uint64_t room = page_mask(t.page_log2) - (rq.iova & page_mask(t.page_log2)) + 1;
   const unsigned len = unsigned(std::min<uint64_t>(gp.get_data_length(), room));
   const unsigned orig_len = gp.get_data_length();
@@ -769,7 +873,7 @@ bool Iommu::upstream_get_dmi(int, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dm
   const TranslationRequest rq = request_of(gp, AccessType::kRead);
   sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
   const Translation t = translate(rq, ignored);
-  if (!t.ok() || !t.readable || t.page_log2 >= 64) return false;
+  if (!t.ok() || t.mrif || !t.readable || t.page_log2 >= 64) return false;
 
   const uint64_t mask = page_mask(t.page_log2);
   const uint64_t iova_page = rq.iova & ~mask;
@@ -853,7 +957,14 @@ void Iommu::debug_translation_request() {
                                               : AccessType::kWrite;
   rq.iova = regs::tr_req_iova::vpn.put(regs::tr_req_iova::vpn.get(regfile_.tr_req_iova()));
   sc_core::sc_time ignored = sc_core::SC_ZERO_TIME;
-  const Translation t = translate(rq, ignored);
+  Translation t = translate(rq, ignored);
+  if (t.mrif) {  // spec 6.25 (debug): an MRIF-mode page cannot be translated
+    t.mrif.reset();
+    fail(t, cause::kTransactionTypeDisallowed,
+         strprintf("GPA 0x%" PRIx64 " is a virtual interrupt file page whose MSI PTE is in MRIF "
+                   "mode: the translation-request interface reports it as disallowed",
+                   t.gpa));
+  }
   uint64_t response = 0;
   if (!t.ok()) {
     report_fault(rq, t, ignored);
@@ -928,6 +1039,9 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("ats_invalidations", double(ats_invalidations_));
   v.value("walks", double(walks_));
   v.value("msi_translations", double(msi_translations_));
+  v.value("mrif_msis", double(mrif_msis_));
+  v.value("mrif_discarded_writes", double(mrif_discarded_));
+  v.value("mrif_aborted_accesses", double(mrif_aborted_));
   v.value("context_reuses", double(context_memo_hits_));
   v.value("faults", double(faults_));
   v.value("faults_suppressed_by_dtf", double(faults_suppressed_));

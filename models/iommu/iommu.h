@@ -87,11 +87,23 @@ struct TranslationRequest {
   unsigned ttyp() const;  // fault-record TTYP (3.2)
 };
 
+// An MRIF-mode MSI PTE's destination (AIA "MSI PTE, MRIF mode"): writes to
+// the page are MSIs the IOMMU records in the MRIF, then announces with a
+// notice MSI.
+struct MrifTarget {
+  uint64_t mrif = 0;            // MRIF address, 512-byte aligned
+  uint64_t notice_address = 0;  // NPPN << 12
+  uint32_t notice_data = 0;     // NID, zero-extended
+};
+
 // Result of translating one request.
 struct Translation {
   uint32_t cause = cause::kNone;  // kNone on success
   uint64_t spa = 0;
-  unsigned page_log2 = 12;  // the translation covers [iova, iova | mask] of this size
+  uint64_t gpa = 0;                // the first stage's output (the IOVA if it is Bare)
+  bool ats_gpa = false;            // DC.tc.T2GPA: ATS completions carry `gpa`, not `spa`
+  std::optional<MrifTarget> mrif;  // the page is an MRIF-mode MSI page
+  unsigned page_log2 = 12;         // the translation covers [iova, iova | mask] of this size
   bool readable = false, writable = false, executable = false;
   bool dirty = false;  // writes need no A/D update
   uint8_t pbmt = 0;
@@ -165,7 +177,8 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
     bool privileged = false;  // supervisor privilege granted (PC.ta.ENS)
     bool pc_used = false;     // a process context was looked up
     bool dtf = false;
-    bool msi = false;  // DC.msiptp.MODE is Flat: MSI page table in use
+    bool t2gpa = false;  // DC.tc.T2GPA
+    bool msi = false;    // DC.msiptp.MODE is Flat: MSI page table in use
     uint64_t msiptp_ppn = 0, msi_mask = 0, msi_pattern = 0;
     TranslationContext ctx;
     IotlbKey key;
@@ -197,6 +210,10 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   void upstream_b_transport(int port, tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void ats_translation_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,
                                sc_core::sc_time& delay);
+  // An access to an MRIF-mode MSI page: records an MSI write in the MRIF and
+  // sends the notice MSI (AIA "MSI PTE, MRIF mode").
+  void mrif_access(tlm::tlm_generic_payload& gp, const TranslationRequest& rq, const Translation& t,
+                   sc_core::sc_time& delay);
   unsigned upstream_transport_dbg(int port, tlm::tlm_generic_payload& gp);
   bool upstream_get_dmi(int port, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   void regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -271,6 +288,9 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   uint64_t ats_invalidations_ = 0;
   uint64_t ats_requests_ = 0;
   uint64_t msi_translations_ = 0;
+  uint64_t mrif_msis_ = 0;       // MSIs recorded in an MRIF (each sends a notice)
+  uint64_t mrif_discarded_ = 0;  // writes accepted but discarded (AIA rules)
+  uint64_t mrif_aborted_ = 0;    // accesses other than aligned 32-bit ones
   uint64_t context_memo_hits_ = 0;
   vp::common::Histogram miss_latency_ns_;
 };

@@ -29,12 +29,16 @@ void IommuParams::declare(ParameterSet& p, const std::string& prefix) {
   // Other features.
   p.add(k("msi_flat"), msi_flat,
         "MSI page tables with flat MSI PTEs (capabilities.MSI_FLAT); 64-byte device contexts");
-  p.add(k("msi_mrif"), msi_mrif, "MRIF-mode MSI PTEs (capabilities.MSI_MRIF)");
-  p.add(k("amo_mrif"), amo_mrif, "atomic updates to MRIFs (capabilities.AMO_MRIF); needs msi_mrif");
+  p.add(k("msi_mrif"), msi_mrif, "MRIF-mode MSI PTEs (capabilities.MSI_MRIF); needs msi_flat");
+  p.add(k("amo_mrif"), amo_mrif,
+        "MRIF pending bits set by one AMOOR instead of a read and a write (capabilities.AMO_MRIF); "
+        "needs msi_mrif");
   p.add(k("amo_hwad"), amo_hwad, "hardware updates of PTE A/D bits (capabilities.AMO_HWAD)");
   p.add(k("ats"), ats, "PCIe ATS and the page-request-queue registers (capabilities.ATS)");
   p.add(k("pri"), pri, "PCIe PRI page requests are written to the page-request queue; needs ats");
-  p.add(k("t2gpa"), t2gpa, "GPA returned in ATS translation completions (capabilities.T2GPA)");
+  p.add(k("t2gpa"), t2gpa,
+        "DC.tc.T2GPA allowed: ATS completions carry GPAs and Translated requests take the second "
+        "stage (capabilities.T2GPA); needs ats");
   p.add(k("end"), end, "both endiannesses supported, fctl.BE writable (capabilities.END)");
   p.add(k("igs"), igs, "interrupt generation support (capabilities.IGS)", {"msi", "wsi", "both"});
   p.add(k("hpm_counters"), hpm_counters, "counters",
@@ -107,10 +111,10 @@ void IommuParams::validate() const {
   if (sv48 && !sv39) fail("sv48", "Sv48 requires sv39 (spec 6.3)");
   if (sv57 && !sv48) fail("sv57", "Sv57 requires sv48 (spec 6.3)");
   if (amo_mrif && !msi_mrif) fail("amo_mrif", "atomic MRIF updates need msi_mrif");
-  if (msi_mrif) fail("msi_mrif", "MRIF-mode MSI PTEs are not modeled (msi_flat is)");
+  if (msi_mrif && !msi_flat)
+    fail("msi_mrif", "MRIF-mode PTEs live in MSI page tables: needs msi_flat");
   if (pri && !ats) fail("pri", "page requests (PRI) need ats");
   if (t2gpa && !ats) fail("t2gpa", "T2GPA returns GPAs in ATS completions and needs ats");
-  if (t2gpa) fail("t2gpa", "ATS completions carrying GPAs (T2GPA) are not modeled");
   igs_value();  // throws on a bad string
   if (hpm_counters > regs::kHpmCounters)
     fail("hpm_counters", std::to_string(hpm_counters) + " exceeds the 31 architected counters");

@@ -137,8 +137,9 @@ constexpr uint64_t kReservedMask = bit_range(63, 52);
 }  // namespace dc
 
 // MSI page-table entry (RISC-V AIA "MSI page tables", used by IOMMU 2.3.3):
-// two doublewords. Only the write-through ("basic translate", M=3) format
-// is modeled; MRIF mode (M=1) needs capabilities.MSI_MRIF.
+// two doublewords. Basic translate mode (M=3) gives a PPN; MRIF mode (M=1,
+// capabilities.MSI_MRIF) names a memory-resident interrupt file and a
+// notice MSI (AIA "MSI PTE, MRIF mode").
 namespace msi_pte {
 constexpr unsigned kSize = 16;
 constexpr BitField kV{0, 1};
@@ -147,8 +148,28 @@ constexpr BitField kPpn{10, 44};
 constexpr BitField kC{63, 1};
 constexpr unsigned kModeMrif = 1;
 constexpr unsigned kModeWriteThrough = 3;
+// Basic translate mode: the second doubleword is ignored (free for software).
 constexpr uint64_t kWriteThroughReservedMask = bit_range(9, 3) | bit_range(62, 54);
+// MRIF mode, first doubleword: MRIF address bits 55:9.
+constexpr BitField kMrifAddress{7, 47};
+constexpr uint64_t kMrifReservedMask = bit_range(6, 3) | bit_range(62, 54);
+// MRIF mode, second doubleword: notice MSI address (NPPN << 12) and data (NID).
+constexpr BitField kNid{0, 10};
+constexpr BitField kNppn{10, 44};
+constexpr BitField kNid10{60, 1};
+constexpr uint64_t kNoticeReservedMask = bit_range(59, 54) | bit_range(63, 61);
 }  // namespace msi_pte
+
+// Memory-resident interrupt file (AIA "Format of a memory-resident interrupt
+// file"): 512 bytes, 32 pairs of little-endian doublewords; pair k holds the
+// pending (even) and enable (odd) bits of identities 64k..64k+63.
+namespace mrif {
+constexpr unsigned kSize = 512;
+constexpr uint32_t kIdentities = 2048;  // 0..2047; 0 is recorded like the others
+inline uint64_t pending_doubleword(uint64_t mrif, uint32_t identity) {
+  return mrif + (identity / 64) * 16;
+}
+}  // namespace mrif
 
 // iosatp.MODE encodings with DC.tc.SXL=0 (table IOSATP_MODE_ENC-0).
 namespace iosatp_mode {

@@ -35,8 +35,16 @@ struct IommuBench {
     return p;
   }
 
-  explicit IommuBench(const vp::iommu::IommuParams& params = quiet({}))
-      : dram("dram", dram_params()), iommu("iommu", params), dev("dev"), cpu("cpu") {
+  // A DRAM without a bandwidth term: every access costs exactly latency_ns.
+  static vp::memory::SparseMemoryParams flat_dram_params() {
+    vp::memory::SparseMemoryParams p = dram_params();
+    p.bandwidth_gbps = 0;
+    return p;
+  }
+
+  explicit IommuBench(const vp::iommu::IommuParams& params = quiet({}),
+                      const vp::memory::SparseMemoryParams& memory = dram_params())
+      : dram("dram", memory), iommu("iommu", params), dev("dev"), cpu("cpu") {
     iommu.downstream.bind(dram.socket);
     dev.socket.bind(iommu.upstream);
     cpu.socket.bind(iommu.regs);
@@ -56,6 +64,35 @@ struct IommuBench {
     const uint64_t a = next_page;
     next_page += size;
     return a;
+  }
+
+  // ---- device requests ---------------------------------------------------
+  // A request from device `did` (its requester ID) with `ext`'s other PCIe
+  // attributes (PASID, address type, execute, ...).
+  tlm::tlm_response_status device_request(tlm::tlm_command cmd, uint64_t addr, void* data,
+                                          unsigned len, uint32_t did,
+                                          vp::common::PcieExtension ext = {}) {
+    ext.rid = uint16_t(did);
+    return dev.transport(cmd, addr, data, len, sc_core::SC_ZERO_TIME, nullptr, 0, 0, &ext);
+  }
+  // A PCIe ATS translation request; `*entry` receives the Translation
+  // Completion data entry.
+  tlm::tlm_response_status ats_request(uint64_t iova, uint32_t did, uint64_t* entry,
+                                       bool no_write = false, bool execute = false) {
+    vp::common::PcieExtension ext;
+    ext.address_type = vp::common::AddressType::kTranslationRequest;
+    ext.no_write = no_write;
+    ext.execute = execute;
+    return device_request(tlm::TLM_READ_COMMAND, iova, entry, 8, did, ext);
+  }
+  // Runs a debug translation through tr_req_iova/tr_req_ctl (spec 6.25) for
+  // a request without PASID and returns tr_response.
+  uint64_t debug_translate(uint64_t iova, uint32_t did, bool no_write = false) {
+    using namespace vp::iommu::regs;
+    write_reg(kTrReqIova, iova);
+    write_reg(kTrReqCtl,
+              tr_req_ctl::Go_Busy.put(1) | tr_req_ctl::DID.put(did) | tr_req_ctl::NW.put(no_write));
+    return read_reg(kTrResponse);
   }
 
   // ---- registers ---------------------------------------------------------
