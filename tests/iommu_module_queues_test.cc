@@ -2,7 +2,10 @@
 // driver does: commands written into guest memory, cqt bumped over the
 // register socket, completion seen through cqh and IOFENCE.C's data write;
 // fault records read back from the fault queue field by field.
+#include <tlm_utils/simple_target_socket.h>
+
 #include <catch2/catch.hpp>
+#include <vector>
 
 #include "tests/support/iommu_bench.h"
 
@@ -19,11 +22,44 @@ namespace {
 constexpr uint32_t kDid = 0x2a;
 constexpr uint64_t kFlagsRW = pte::kR | pte::kW | pte::kA | pte::kD | pte::kU;
 
+// The devices' side of device_messages: records every message and answers
+// with `answer` after `latency`.
+struct MessageSink : sc_core::sc_module {
+  struct Message {
+    vp::common::MessageCode code;
+    uint32_t did;
+    bool pv;
+    uint32_t pid;
+    uint64_t payload;
+  };
+  tlm_utils::simple_target_socket<MessageSink> socket;
+  std::vector<Message> got;
+  tlm::tlm_response_status answer = tlm::TLM_OK_RESPONSE;
+  sc_time latency = sc_time(100, SC_NS);
+
+  explicit MessageSink(sc_core::sc_module_name n) : sc_module(n), socket("socket") {
+    socket.register_b_transport(this, &MessageSink::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+    const PcieExtension* ext = gp.get_extension<PcieExtension>();
+    REQUIRE(ext != nullptr);
+    REQUIRE(gp.get_data_length() == 8);
+    uint64_t payload = 0;
+    std::memcpy(&payload, gp.get_data_ptr(), 8);
+    got.push_back({ext->message, ext->device_id(), ext->pasid_valid, ext->pasid, payload});
+    delay += latency;
+    gp.set_response_status(answer);
+  }
+};
+
 struct QueueBench : IommuBench {
   uint64_t cq = 0, fq = 0, ddt = 0, pt = 0;
   uint32_t tail = 0;
+  MessageSink devices{"devices"};
 
-  explicit QueueBench(const IommuParams& p = quiet({})) : IommuBench(p) {}
+  explicit QueueBench(const IommuParams& p = quiet({})) : IommuBench(p) {
+    iommu.device_messages.bind(devices.socket);
+  }
 
   // 8-entry command queue and fault queue, enabled; device kDid on Sv39.
   void setup(uint64_t cqcsr_extra = 0, uint64_t fqcsr_extra = 0) {
@@ -254,5 +290,224 @@ TEST_CASE("iommu interrupts: wire-signaled fault and IOFENCE.C interrupts") {
     CHECK(regs::cqcsr::fence_w_ip.get(b.cqcsr()) == 1);
     CHECK(regs::ipsr::cip.get(b.read_reg(regs::kIpsr, 4)) == 1);
     CHECK(b.iommu.wsi[3].read());
+  });
+}
+
+// ---------------------------------------------------------------------------
+// PRI and the messages to devices
+
+namespace {
+
+namespace pr = page_request;
+
+uint64_t page_request_payload(uint64_t page, unsigned prgi, bool r, bool w, bool last) {
+  return pr::kPageAddress.make(page >> 12) | pr::kPrgIndex.make(prgi) | pr::kR.make(r) |
+         pr::kW.make(w) | pr::kL.make(last);
+}
+
+struct PriBench : QueueBench {
+  uint64_t pq = 0;
+  explicit PriBench(const IommuParams& p = quiet({})) : QueueBench(p) {}
+
+  // Device kDid with EN_ATS and EN_PRI (and PRPR if asked); a page-request
+  // queue of 2^log2sz entries, enabled with interrupts.
+  void setup_pri(bool prpr = false, unsigned log2sz = 3, uint64_t pq_base = 0) {
+    setup();
+    DeviceContext dc;
+    dc.tc = dc::tc::kV.make(1) | dc::tc::kEnAts.make(1) | dc::tc::kEnPri.make(1) |
+            dc::tc::kPrpr.make(prpr);
+    dc.ta = dc::ta::kPscid.make(3);
+    dc.fsc = dc::fsc::kMode.make(iosatp_mode::kSv39) | dc::fsc::kPpn.make(pt >> 12);
+    install_dc(ddt, kDid, dc, true);
+    pq = pq_base ? pq_base : alloc_page();
+    write_reg(regs::kPqb, regs::qb::PPN.put(pq >> 12) | regs::qb::LOG2SZ_1.put(log2sz - 1));
+    write_reg(regs::kPqcsr, regs::pqcsr::pqen.mask() | regs::pqcsr::pie.mask(), 4);
+  }
+  // A "Page Request" message from `did`, with a PASID if `pasid` >= 0.
+  tlm::tlm_response_status page_request(uint64_t payload, int64_t pasid = -1, bool priv = false,
+                                        bool exec = false, uint32_t did = kDid) {
+    PcieExtension ext;
+    ext.message = vp::common::MessageCode::kPageRequest;
+    ext.pasid_valid = pasid >= 0;
+    ext.pasid = pasid >= 0 ? uint32_t(pasid) : 0;
+    ext.privileged = priv;
+    ext.execute = exec;
+    return device_request(tlm::TLM_WRITE_COMMAND, 0, &payload, 8, did, ext);
+  }
+  PageRequestRecord pq_record(unsigned index) {
+    const uint64_t dw[2] = {peek64(pq + 16 * index), peek64(pq + 16 * index + 8)};
+    return PageRequestRecord::decode(dw);
+  }
+  uint32_t pqcsr() { return uint32_t(read_reg(regs::kPqcsr, 4)); }
+  // The last message sent to a device must be a PRG response with `code`.
+  void expect_response(unsigned code, unsigned prgi, bool pv, uint32_t pid = 0) {
+    REQUIRE(!devices.got.empty());
+    const MessageSink::Message& m = devices.got.back();
+    CHECK(m.code == vp::common::MessageCode::kPrgResponse);
+    CHECK(m.did == kDid);
+    CHECK(command::ats::kPrgrResponseCode.get(m.payload) == code);
+    CHECK(command::ats::kPrgrIndex.get(m.payload) == prgi);
+    CHECK(m.pv == pv);
+    if (pv) CHECK(m.pid == pid);
+  }
+};
+
+void run_pri(PriBench& b, std::function<void(PriBench&)> body) {
+  b.dev.body = [&b, body](TestInitiator&) { body(b); };
+  sc_core::sc_start();
+}
+
+}  // namespace
+
+TEST_CASE("iommu PRI: page requests reach the page-request queue field by field") {
+  PriBench b;
+  run_pri(b, [](PriBench& b) {
+    b.setup_pri();
+    const uint64_t p1 = page_request_payload(0x12345000, 0x55, true, true, false);
+    REQUIRE(b.page_request(p1, 0x1234, true, true) == tlm::TLM_OK_RESPONSE);
+    CHECK(b.read_reg(regs::kPqt, 4) == 1);
+    PageRequestRecord r = b.pq_record(0);
+    CHECK(r.did == kDid);
+    CHECK(r.pv);
+    CHECK(r.pid == 0x1234);
+    CHECK(r.priv);
+    CHECK(r.exec);
+    CHECK(r.payload == p1);
+    CHECK(regs::ipsr::pip.get(b.read_reg(regs::kIpsr, 4)) == 1);  // pqcsr.pie = 1
+    // Without a PASID, PRIV/EXEC/PID are 0 whatever the TLP says; the last
+    // request of a group is queued too and software, not the IOMMU, answers.
+    const uint64_t p2 = page_request_payload(0x7000, 0x56, true, false, true);
+    REQUIRE(b.page_request(p2, -1, true, true) == tlm::TLM_OK_RESPONSE);
+    r = b.pq_record(1);
+    CHECK(!r.pv);
+    CHECK(r.pid == 0);
+    CHECK(!r.priv);
+    CHECK(!r.exec);
+    CHECK(r.payload == p2);
+    CHECK(b.devices.got.empty());
+    CHECK(b.iommu.page_request_queue().count(PageRequestQueue::Outcome::kQueued) == 2);
+    // Raw doublewords as a driver reads them.
+    CHECK(b.peek64(b.pq) == (pr::kDid.make(kDid) | pr::kPv.make(1) | pr::kPid.make(0x1234) |
+                             pr::kPriv.make(1) | pr::kExec.make(1)));
+  });
+}
+
+TEST_CASE("iommu PRI: without EN_PRI the IOMMU answers Invalid Request and records cause 260") {
+  PriBench b;
+  run_pri(b, [](PriBench& b) {
+    b.setup();  // EN_ATS and EN_PRI clear
+    REQUIRE(b.page_request(page_request_payload(0x9000, 0x21, true, false, true), 7) ==
+            tlm::TLM_OK_RESPONSE);
+    b.expect_response(pr::kResponseInvalidRequest, 0x21, false);  // PRPR taken as 0
+    FaultRecord f = b.record(0);
+    CHECK(f.cause == cause::kTransactionTypeDisallowed);
+    CHECK(f.ttyp == ttyp::kPcieMessageRequest);
+    CHECK(f.did == kDid);
+    CHECK(f.pv);
+    CHECK(f.pid == 7);
+    CHECK(f.iotval == 0x04);  // the "Page Request" message code
+    // A request that is not the last of its group, and a Stop Marker, get
+    // no answer (each still records the fault).
+    REQUIRE(b.page_request(page_request_payload(0x9000, 0x22, true, false, false), 7) ==
+            tlm::TLM_OK_RESPONSE);
+    REQUIRE(b.page_request(page_request_payload(0, 0x23, false, false, true), 7) ==
+            tlm::TLM_OK_RESPONSE);
+    CHECK(b.devices.got.size() == 1);
+    CHECK(b.read_reg(regs::kFqt, 4) == 3);
+
+    // ddtp Bare: Invalid Request too; Off: Response Failure with the PASID.
+    b.set_ddtp(regs::ddtp::kBare, 0);
+    b.page_request(page_request_payload(0x9000, 0x31, true, false, true), 7);
+    b.expect_response(pr::kResponseInvalidRequest, 0x31, false);
+    b.set_ddtp(regs::ddtp::kOff, 0);
+    b.page_request(page_request_payload(0x9000, 0x32, true, false, true), 7);
+    b.expect_response(pr::kResponseFailure, 0x32, true, 7);
+    CHECK(b.record(4).cause == cause::kAllInboundDisallowed);
+  });
+}
+
+TEST_CASE("iommu PRI: queue off or faulting answers Response Failure, full answers Success") {
+  PriBench b;
+  run_pri(b, [](PriBench& b) {
+    b.setup_pri(true, 1);  // PRPR=1; a 2-entry queue holds one record
+    REQUIRE(b.page_request(page_request_payload(0x1000, 1, true, false, true), 9) ==
+            tlm::TLM_OK_RESPONSE);
+    CHECK(b.devices.got.empty());
+    // Full (pqt == pqh - 1): pqof is set, the request is dropped and
+    // answered Success, with the PASID because PRPR is 1.
+    b.page_request(page_request_payload(0x2000, 2, true, false, true), 9);
+    CHECK(regs::pqcsr::pqof.get(b.pqcsr()) == 1);
+    b.expect_response(pr::kResponseSuccess, 2, true, 9);
+    // While pqof is set every request is dropped, even with room again.
+    b.write_reg(regs::kPqh, 1, 4);
+    b.page_request(page_request_payload(0x3000, 3, true, false, true), 9);
+    b.expect_response(pr::kResponseSuccess, 3, true, 9);
+    CHECK(b.read_reg(regs::kPqt, 4) == 1);
+    // Cleared (W1C), the queue takes records again.
+    b.write_reg(regs::kPqcsr, b.pqcsr(), 4);
+    REQUIRE(regs::pqcsr::pqof.get(b.pqcsr()) == 0);
+    const size_t answered = b.devices.got.size();
+    b.page_request(page_request_payload(0x4000, 4, true, false, true), 9);
+    CHECK(b.devices.got.size() == answered);
+    CHECK(b.pq_record(1).payload == page_request_payload(0x4000, 4, true, false, true));
+    // Off: Response Failure.
+    b.write_reg(regs::kPqcsr, 0, 4);
+    b.page_request(page_request_payload(0x5000, 5, true, false, true), 9);
+    b.expect_response(pr::kResponseFailure, 5, true, 9);
+  });
+}
+
+TEST_CASE("iommu PRI: a page-request queue outside memory sets pqmf and answers Failure") {
+  PriBench b;
+  run_pri(b, [](PriBench& b) {
+    b.setup_pri(false, 3, 0x10'0000'0000ull);  // beyond the 4-GiB DRAM
+    b.page_request(page_request_payload(0x1000, 0x11, true, true, true));
+    CHECK(regs::pqcsr::pqmf.get(b.pqcsr()) == 1);
+    CHECK(regs::ipsr::pip.get(b.read_reg(regs::kIpsr, 4)) == 1);
+    b.expect_response(pr::kResponseFailure, 0x11, false);
+    CHECK(b.read_reg(regs::kPqt, 4) == 0);
+  });
+}
+
+TEST_CASE(
+    "iommu ATS commands: PRGR and INVAL are sent to the device, a lost completion is "
+    "cmd_to") {
+  PriBench b;
+  run_pri(b, [](PriBench& b) {
+    b.setup_pri();
+    namespace a = command::ats;
+    // ATS.PRGR: the device gets the response with the PASID and payload.
+    const uint64_t prgr_payload = a::kPrgrIndex.make(0x55) | a::kPrgrResponseCode.make(0);
+    b.submit(command::kOpcode.make(command::kOpAts) | command::kFunc3.make(a::kFuncPrgr) |
+                 a::kPv.make(1) | a::kPid.make(0x1234) | a::kRid.make(kDid),
+             prgr_payload);
+    wait(sc_time(1, sc_core::SC_US));
+    b.expect_response(0, 0x55, true, 0x1234);
+    CHECK(b.devices.got.back().payload == prgr_payload);
+    // ATS.INVAL: an Invalidation Request with the command's payload; the
+    // device's OK is the completion, and its latency is the command's.
+    const uint64_t inval = a::kInvalAddr.make(0x40000) | a::kInvalS.make(0);
+    b.submit(command::kOpcode.make(command::kOpAts) | command::kFunc3.make(a::kFuncInval) |
+                 a::kRid.make(kDid),
+             inval);
+    b.submit(iofence(false));
+    wait(sc_time(1, sc_core::SC_US));
+    REQUIRE(b.devices.got.size() == 2);
+    CHECK(b.devices.got[1].code == vp::common::MessageCode::kInvalidationRequest);
+    CHECK(b.devices.got[1].did == kDid);
+    CHECK(!b.devices.got[1].pv);
+    CHECK(b.devices.got[1].payload == inval);
+    CHECK(b.cqh() == 3);
+    CHECK(regs::cqcsr::cmd_to.get(b.cqcsr()) == 0);
+    // No completion (the device answers with an error): the IOFENCE.C after
+    // it stops the queue with cmd_to and cqh at the fence.
+    b.devices.answer = tlm::TLM_GENERIC_ERROR_RESPONSE;
+    b.submit(command::kOpcode.make(command::kOpAts) | command::kFunc3.make(a::kFuncInval) |
+                 a::kRid.make(kDid),
+             inval);
+    b.submit(iofence(false));
+    wait(sc_time(2, sc_core::SC_MS));  // beyond command_timeout_cycles
+    CHECK(regs::cqcsr::cmd_to.get(b.cqcsr()) == 1);
+    CHECK(b.cqh() == 4);
   });
 }

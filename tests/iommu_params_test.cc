@@ -69,10 +69,6 @@ TEST_CASE("iommu params validate names the inconsistent key") {
   q.sv48 = true;  // without sv39
   CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.sv48'"));
   q = p;
-  q.pri = true;
-  q.ats = false;
-  CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.pri'"));
-  q = p;
   q.amo_mrif = true;
   CHECK_THAT(validate_error(q), Catch::Contains("'top.iommu0.amo_mrif'"));
   q.msi_mrif = true;  // with amo_mrif: legal

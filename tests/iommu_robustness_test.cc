@@ -44,7 +44,8 @@ struct Fuzzer {
     for (uint32_t did = 0; did < 8; ++did) {
       const uint64_t root = b.alloc_page();
       DeviceContext dc;
-      dc.tc = dc::tc::kV.make(1) | (did & 1 ? dc::tc::kPdtv.make(1) : 0);
+      dc.tc = dc::tc::kV.make(1) | (did & 1 ? dc::tc::kPdtv.make(1) : 0) |
+              (did == 2 ? dc::tc::kEnAts.make(1) | dc::tc::kEnPri.make(1) : 0);
       dc.ta = dc::ta::kPscid.make(did);
       if (did & 1) {
         const uint64_t pdt = b.alloc_page();
@@ -84,6 +85,10 @@ struct Fuzzer {
     b.poke64(msipt + 16, msi_pte::kV.make(1) | msi_pte::kM.make(msi_pte::kModeWriteThrough) |
                              msi_pte::kPpn.make(0x2100));
     b.set_ddtp(regs::ddtp::k2Lvl, ddt);
+    // A page-request queue for device 2's page requests (EN_PRI).
+    b.write_reg(regs::kPqcsr, 0, 4);
+    b.write_reg(regs::kPqb, regs::qb::PPN.put(b.alloc_page() >> 12) | regs::qb::LOG2SZ_1.put(7));
+    b.write_reg(regs::kPqcsr, regs::pqcsr::pqen.mask(), 4);
     // The seed works: an MSI to device 8's MRIF-mode file is recorded.
     uint32_t identity = 3;
     PcieExtension ext;
@@ -110,6 +115,13 @@ struct Fuzzer {
       len = 4;
       const uint32_t identity = uint32_t(rnd(2100));
       std::memcpy(data, &identity, 4);
+    }
+    if (rnd(16) == 0) {  // a PCIe message: mostly page requests, any payload
+      ext.message = vp::common::MessageCode(rnd(8) == 0 ? rnd(4) : 1);
+      if (rnd(4) != 0) ext.rid = 2;  // the device with EN_PRI
+      len = rnd(8) == 0 ? len : 8;
+      const uint64_t payload = rng();
+      std::memcpy(data, &payload, 8);
     }
     const tlm::tlm_command cmd = rnd(2) ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND;
     const auto st =
@@ -140,9 +152,9 @@ struct Fuzzer {
   void register_write() {
     // Mostly the interesting registers, sometimes anywhere in the page.
     static const uint64_t hot[] = {
-        regs::kFctl,      regs::kDdtp,     regs::kCqb,       regs::kCqt,  regs::kFqb,
-        regs::kFqh,       regs::kCqcsr,    regs::kFqcsr,     regs::kIpsr, regs::kIcvec,
-        regs::kTrReqIova, regs::kTrReqCtl, regs::kIocountinh};
+        regs::kFctl,  regs::kDdtp,      regs::kCqb,      regs::kCqt,       regs::kFqb, regs::kFqh,
+        regs::kCqcsr, regs::kFqcsr,     regs::kIpsr,     regs::kIcvec,     regs::kPqb, regs::kPqh,
+        regs::kPqcsr, regs::kTrReqIova, regs::kTrReqCtl, regs::kIocountinh};
     uint64_t off = rnd(4) == 0 ? rnd(4096) : hot[rnd(sizeof hot / sizeof hot[0])];
     const unsigned len = rnd(2) ? 8 : 4;
     uint64_t v = rng();
@@ -151,7 +163,7 @@ struct Fuzzer {
       v = regs::ddtp::PPN.put((kTableBase >> 12) + rnd(kTableSize >> 12)) |
           regs::ddtp::iommu_mode.put(rnd(6));
     }
-    if ((off == regs::kCqb || off == regs::kFqb) && rnd(2)) {
+    if ((off == regs::kCqb || off == regs::kFqb || off == regs::kPqb) && rnd(2)) {
       v = regs::qb::PPN.put((kTableBase >> 12) + rnd(kTableSize >> 12)) |
           regs::qb::LOG2SZ_1.put(rnd(10));
     }
@@ -335,4 +347,7 @@ TEST_CASE("iommu robustness: 120k random operations end in architected outcomes"
                     << stats["iommu.mrif_aborted_accesses"]);
   CHECK(stats["iommu.mrif_msis"] > double(fz.seeds));  // each seed checks one itself
   CHECK(stats["iommu.mrif_aborted_accesses"] > 0);
+  CHECK(stats["iommu.page_requests"] > 100);
+  INFO("page requests queued " << stats["iommu.page_request_queue.records_written"]);
+  CHECK(stats["iommu.page_request_queue.records_written"] > 20);
 }

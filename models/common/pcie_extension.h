@@ -22,6 +22,17 @@ enum class AddressType : uint8_t {
   kTranslated = 2,
 };
 
+// PCIe messages of the ATS and PRI protocols (PCIe 6.0 10.3, 10.4), carried
+// as a write whose 8 data bytes are the message body (bytes 8..15 of the
+// TLP) and whose address is ignored; ID-routed ones go to `rid`.
+enum class MessageCode : uint8_t {
+  kNone = 0,             // a memory request
+  kPageRequest,          // device -> IOMMU (PRI); also "Stop Marker"
+  kPrgResponse,          // IOMMU -> device: Page Request Group Response
+  kInvalidationRequest,  // IOMMU -> device: ATS Invalidation Request; the
+                         // target's OK response is the Invalidation Completion
+};
+
 // Packs bus/device/function into the 16-bit routing ID.
 constexpr uint16_t make_rid(unsigned bus, unsigned device, unsigned function) {
   return static_cast<uint16_t>(((bus & 0xff) << 8) | ((device & 0x1f) << 3) | (function & 0x7));
@@ -44,6 +55,8 @@ class PcieExtension : public tlm::tlm_extension<PcieExtension> {
   // Set by a requester for message-signalled-interrupt writes so fabrics can
   // count them apart; an MSI is still an ordinary memory write.
   bool is_msi = false;
+  // A message rather than a memory request.
+  MessageCode message = MessageCode::kNone;
 
   uint32_t device_id() const { return (uint32_t(segment) << 16) | rid; }
   unsigned bus() const { return rid >> 8; }

@@ -60,15 +60,10 @@ bool FaultQueue::report(const FaultRecord& record, sc_core::sc_time& delay) {
 
   uint64_t dw[4];
   record.encode(dw);
-  const bool be = regs_.fctl_be();
   const uint64_t slot = regs_.fq_base() + uint64_t(tail) * r::kFaultRecordBytes;
-  for (unsigned i = 0; i < 4; ++i) {
-    // 3.2: each doubleword in the byte order selected by fctl.BE.
-    const uint64_t v = be ? __builtin_bswap64(dw[i]) : dw[i];
-    if (!memory_.write64(slot + 8ull * i, v, delay)) {
-      regs_.set_fqcsr_bits(uint32_t(r::fqcsr::fqmf.mask()));
-      return drop(DropReason::kMemoryFault);
-    }
+  if (!store_doublewords(memory_, slot, dw, 4, regs_.fctl_be(), delay)) {
+    regs_.set_fqcsr_bits(uint32_t(r::fqcsr::fqmf.mask()));
+    return drop(DropReason::kMemoryFault);
   }
   regs_.set_fqt(next);
   ++written_;

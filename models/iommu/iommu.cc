@@ -77,6 +77,7 @@ const char* ttyp_name(unsigned ttyp) {
 }  // namespace
 
 unsigned TranslationRequest::ttyp() const {
+  if (message) return ttyp::kPcieMessageRequest;
   switch (address_type) {
     case AddressType::kTranslationRequest:
       return ttyp::kAtsTranslationRequest;
@@ -102,6 +103,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       upstream("upstream"),
       downstream("downstream"),
       regs("regs"),
+      device_messages("device_messages"),
       wsi("wsi", validated(params).interrupt_vectors),
       params_(params),
       regfile_(params_, std::string(this->name()) + ".regs"),
@@ -116,6 +118,7 @@ Iommu::Iommu(sc_core::sc_module_name name, const IommuParams& params)
       iotlb_(IotlbParams::from(params_)),
       walkers_(params_.walkers),
       fq_(regfile_, memory_),
+      pq_(regfile_, memory_),
       cq_(regfile_, memory_, *this, params_),
       irq_(
           regfile_, [this](unsigned v, bool level) { wsi[v].write(level); },
@@ -197,23 +200,9 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
     return true;
   }
 
-  // Steps 3-7: the device context, from the cache or the DDT.
-  delay += context_lookup_;
   DeviceContext dc;
-  if (const DeviceContext* cached = dc_cache_.lookup(rq.device_id)) {
-    dc = *cached;
-  } else {
-    count(regs::HpmEvent::kDeviceDirectoryWalks, rq);
-    DeviceContextLookup lk = ddt_.locate(mode, regfile_.ddtp_ppn(), rq.device_id, delay);
-    if (!lk.ok()) {
-      t.trace = std::move(lk.trace);
-      fail(t, lk.cause, std::move(lk.why));
-      return false;
-    }
-    dc = lk.dc;
-    dc_cache_.insert(rq.device_id, dc);
-  }
-  rc.dtf = t.dtf = dc.dtf();
+  if (!device_context(rq, delay, dc, t)) return false;
+  rc.dtf = t.dtf;
 
   // Step 8.
   if ((translated || ats_request) && !dc.en_ats()) {
@@ -284,6 +273,27 @@ bool Iommu::resolve_context(const TranslationRequest& rq, sc_core::sc_time& dela
                 rc.ctx.iohgatp_mode == iohgatp_mode::kBare && !rc.msi;
   rc.key = IotlbKey{rc.ctx.iohgatp_mode != iohgatp_mode::kBare, rc.ctx.gscid,
                     rc.ctx.iosatp_mode != iosatp_mode::kBare, rc.ctx.pscid};
+  return true;
+}
+
+bool Iommu::device_context(const TranslationRequest& rq, sc_core::sc_time& delay, DeviceContext& dc,
+                           Translation& t) {
+  delay += context_lookup_;
+  if (const DeviceContext* cached = dc_cache_.lookup(rq.device_id)) {
+    dc = *cached;
+  } else {
+    count(regs::HpmEvent::kDeviceDirectoryWalks, rq);
+    DeviceContextLookup lk =
+        ddt_.locate(unsigned(regfile_.ddtp_mode()), regfile_.ddtp_ppn(), rq.device_id, delay);
+    if (!lk.ok()) {
+      t.trace = std::move(lk.trace);
+      fail(t, lk.cause, std::move(lk.why));
+      return false;
+    }
+    dc = lk.dc;
+    dc_cache_.insert(rq.device_id, dc);
+  }
+  t.dtf = dc.dtf();
   return true;
 }
 
@@ -507,7 +517,11 @@ std::string Iommu::explain(const TranslationRequest& rq, const Translation& t) c
   } else {
     os << " without PASID";
   }
-  os << ", IOVA 0x" << rq.iova << std::dec;
+  if (rq.message) {
+    os << ", message code 0x" << rq.iova << std::dec;
+  } else {
+    os << ", IOVA 0x" << rq.iova << std::dec;
+  }
   if (rq.privileged) os << " (supervisor)";
   os << "; ddtp mode " << DeviceDirectory::ddtp_mode_name(unsigned(regfile_.ddtp_mode())) << ". "
      << t.why;
@@ -608,13 +622,117 @@ void Iommu::iodir_inval_pdt(uint32_t did, uint32_t pid, sc_core::sc_time&) {
   invalidate_process_context(did, pid);
 }
 
-bool Iommu::ats_inval(const AtsCommand&, sc_core::sc_time&) {
-  // No device keeps an ATC in this model: the invalidation completes at once.
-  ++ats_invalidations_;
-  return true;
+// 3.1.4: the command's RID (and DSEG when DSV) name the function; the
+// payload is the message body.
+static uint32_t destination(const AtsCommand& cmd) {
+  return (cmd.dsv ? cmd.dseg << 16 : 0) | (cmd.rid & 0xffff);
 }
 
-void Iommu::ats_prgr(const AtsCommand&, sc_core::sc_time&) {}
+bool Iommu::ats_inval(const AtsCommand& cmd, sc_core::sc_time& delay) {
+  ++ats_invalidations_;
+  // Nothing bound: no device keeps an ATC, the invalidation completes at once.
+  if (device_messages.size() == 0) return true;
+  return send_device_message(vp::common::MessageCode::kInvalidationRequest, destination(cmd),
+                             cmd.pv, cmd.pid, cmd.payload, delay);
+}
+
+void Iommu::ats_prgr(const AtsCommand& cmd, sc_core::sc_time& delay) {
+  send_device_message(vp::common::MessageCode::kPrgResponse, destination(cmd), cmd.pv, cmd.pid,
+                      cmd.payload, delay);
+}
+
+bool Iommu::send_device_message(vp::common::MessageCode code, uint32_t did, bool pv, uint32_t pid,
+                                uint64_t payload, sc_core::sc_time& delay) {
+  if (device_messages.size() == 0) return false;
+  ++device_messages_sent_;
+  vp::common::PcieExtension ext;
+  ext.segment = uint16_t(did >> 16);
+  ext.rid = uint16_t(did);
+  ext.pasid_valid = pv;
+  ext.pasid = pv ? pid : 0;
+  ext.message = code;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_WRITE_COMMAND);
+  gp.set_address(0);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&payload));
+  gp.set_data_length(8);
+  gp.set_streaming_width(8);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_extension(&ext);
+  device_messages->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  return gp.get_response_status() == tlm::TLM_OK_RESPONSE;
+}
+
+void Iommu::page_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,
+                         sc_core::sc_time& delay) {
+  namespace pr = page_request;
+  const vp::common::PcieExtension* ext = gp.get_extension<vp::common::PcieExtension>();
+  if (ext->message != vp::common::MessageCode::kPageRequest || !gp.is_write() ||
+      gp.get_data_length() != 8 || gp.get_byte_enable_ptr() != nullptr) {
+    gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);  // not a message the IOMMU takes
+    return;
+  }
+  ++page_requests_;
+  uint64_t payload = 0;
+  std::memcpy(&payload, gp.get_data_ptr(), 8);
+  gp.set_response_status(tlm::TLM_OK_RESPONSE);  // messages are posted
+  rq.iova = 0x04;  // 3.2: iotval holds the message code ("Page Request" is 0000_0100b)
+
+  // Steps 1-5 of 2.3 locate the device context; EN_ATS and EN_PRI must be set.
+  Translation t;
+  DeviceContext dc;
+  bool have_dc = false;
+  const unsigned mode = unsigned(regfile_.ddtp_mode());
+  if (mode == regs::ddtp::kOff) {
+    fail(t, cause::kAllInboundDisallowed, "ddtp.iommu_mode is Off: page requests are refused");
+  } else if (mode == regs::ddtp::kBare) {
+    fail(t, cause::kTransactionTypeDisallowed,
+         "ddtp.iommu_mode is Bare: no device context can enable PRI");
+  } else if (device_context(rq, delay, dc, t)) {
+    have_dc = true;
+    if (!dc.en_ats() || !dc.en_pri()) {
+      fail(t, cause::kTransactionTypeDisallowed,
+           strprintf("page request from a device whose DC.tc.EN_ATS=%d EN_PRI=%d", dc.en_ats(),
+                     dc.en_pri()));
+    }
+  }
+  unsigned status = pr::kResponseSuccess;
+  if (!t.ok()) {
+    report_fault(rq, t, delay);
+    status = t.cause == cause::kTransactionTypeDisallowed ? pr::kResponseInvalidRequest
+                                                          : pr::kResponseFailure;
+  } else {
+    PageRequestRecord rec;
+    rec.did = rq.device_id;
+    rec.pv = rq.pv;
+    rec.pid = rq.pid;
+    rec.priv = rq.pv && ext->privileged;
+    rec.exec = rq.pv && ext->execute;
+    rec.payload = payload;
+    switch (pq_.report(rec, delay)) {
+      case PageRequestQueue::Outcome::kQueued:
+        return;  // software answers with ATS.PRGR
+      case PageRequestQueue::Outcome::kQueueOff:
+      case PageRequestQueue::Outcome::kMemoryFault:
+        status = pr::kResponseFailure;
+        break;
+      case PageRequestQueue::Outcome::kOverflow:
+        status = pr::kResponseSuccess;
+        break;
+    }
+  }
+  // Only a last request of a group that is not a Stop Marker wants an answer.
+  if (!pr::kL.test(payload) || pr::is_stop_marker(payload)) return;
+  // PASID in the response: always for Response Failure, else if DC.tc.PRPR
+  // (taken as 0 without a device context).
+  const bool with_pasid = rq.pv && (status == pr::kResponseFailure || (have_dc && dc.prpr()));
+  const uint64_t response = command::ats::kPrgrIndex.make(pr::kPrgIndex.get(payload)) |
+                            command::ats::kPrgrResponseCode.make(status);
+  ++prg_responses_;
+  send_device_message(vp::common::MessageCode::kPrgResponse, rq.device_id, with_pasid, rq.pid,
+                      response, delay);
+}
 
 // ---------------------------------------------------------------------------
 // Upstream transport
@@ -630,6 +748,7 @@ TranslationRequest Iommu::request_of(const tlm::tlm_generic_payload& gp, AccessT
     rq.privileged = ext->pasid_valid && ext->privileged;
     rq.address_type = ext->address_type;
     if (access == AccessType::kRead && ext->execute) rq.access = AccessType::kExecute;
+    rq.message = ext->message != vp::common::MessageCode::kNone;
   }
   return rq;
 }
@@ -643,6 +762,10 @@ void Iommu::upstream_b_transport(int, tlm::tlm_generic_payload& gp, sc_core::sc_
   const AccessType access = gp.is_write() ? AccessType::kWrite : AccessType::kRead;
   TranslationRequest rq = request_of(gp, access);
   const unsigned len = gp.get_data_length();
+  if (rq.message) {
+    page_request(gp, rq, delay);
+    return;
+  }
   if (rq.address_type == AddressType::kTranslationRequest) {
     count(regs::HpmEvent::kAtsTranslationRequests, rq);
     ats_translation_request(gp, rq, delay);
@@ -1037,6 +1160,9 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   v.value("translated_requests", double(translated_requests_));
   v.value("ats_translation_requests", double(ats_requests_));
   v.value("ats_invalidations", double(ats_invalidations_));
+  v.value("page_requests", double(page_requests_));
+  v.value("prg_responses_by_iommu", double(prg_responses_));
+  v.value("device_messages_sent", double(device_messages_sent_));
   v.value("walks", double(walks_));
   v.value("msi_translations", double(msi_translations_));
   v.value("mrif_msis", double(mrif_msis_));
@@ -1063,6 +1189,7 @@ void Iommu::report_stats(vp::common::StatsVisitor& v) const {
   walker_.report_stats(v);
   regfile_.report_stats(v);
   fq_.report_stats(v);
+  pq_.report_stats(v);
   cq_.report_stats(v);
   hpm_.report_stats(v);
   irq_.report_stats(v);

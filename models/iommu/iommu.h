@@ -11,6 +11,12 @@
 //               (DDT, PDT, page tables, queues, the IOMMU's own MSIs).
 //   regs        target: the 4-KiB register page (spec chapter 6).
 //   wsi         one signal per interrupt vector (fctl.WSI=1).
+//   device_messages  optional initiator: PCIe messages to devices (ATS
+//               Invalidation Requests from ATS.INVAL, Page Request Group
+//               Responses from ATS.PRGR or the IOMMU itself), ID-routed by
+//               the PcieExtension's segment/rid. Unbound: no device keeps an
+//               ATC, so ATS.INVAL completes at once. An error response to an
+//               Invalidation Request means no completion came: cmd_to.
 //
 // Translation follows spec 2.3 ("Process to translate an IOVA"): ddtp mode,
 // device-context lookup (cached), process-context lookup for PASID requests
@@ -34,12 +40,22 @@
 // ATS: a translation request (PcieExtension address_type
 // kTranslationRequest) is a read whose 8 bytes receive a PCIe Translation
 // Completion data entry; Translated requests bypass translation when
-// DC.tc.EN_ATS is set (or take the second stage with T2GPA).
+// DC.tc.EN_ATS is set. With DC.tc.T2GPA the completion carries the GPA and
+// Translated requests take the second stage (and MSI page tables).
 //
-// Not modeled: device-side ATCs (ATS.INVAL completes at once), page
-// requests from devices (the page-request queue registers exist when
-// capabilities.ATS is set, but no device issues PRI), MRIF-mode MSI PTEs,
-// QoS IDs, RAS/data corruption.
+// MRIF: an MSI page whose MSI PTE is in MRIF mode is handled here, not
+// forwarded: an aligned 32-bit write sets the identity's pending bit in the
+// MRIF (a read and a write, or one AMOOR with amo_mrif) and then writes the
+// notice MSI; aligned 32-bit reads return 0; other accesses are aborted.
+// Only little-endian MSIs are recorded (big-endian ones are discarded).
+//
+// PRI: a "Page Request" or "Stop Marker" message (PcieExtension message
+// kPageRequest, 8-byte payload) from a device whose DC has EN_ATS and
+// EN_PRI is written to the page-request queue; otherwise, or when the queue
+// cannot take it, a request that needs a response (L=1) is answered by the
+// IOMMU with the status of spec "PCIe ATS Page Request handling".
+//
+// Not modeled: QoS IDs, RAS/data corruption.
 #pragma once
 
 #include <tlm_utils/multi_passthrough_target_socket.h>
@@ -67,6 +83,7 @@
 #include "models/iommu/interrupt_generator.h"
 #include "models/iommu/iommu_params.h"
 #include "models/iommu/iotlb.h"
+#include "models/iommu/page_request_queue.h"
 #include "models/iommu/page_table_walker.h"
 #include "models/iommu/page_walk_cache.h"
 #include "models/iommu/process_directory.h"
@@ -82,6 +99,7 @@ struct TranslationRequest {
   bool privileged = false;
   AccessType access = AccessType::kRead;
   vp::common::AddressType address_type = vp::common::AddressType::kUntranslated;
+  bool message = false;  // a PCIe message (TTYP 9); `iova` holds its message code
   uint64_t iova = 0;
 
   unsigned ttyp() const;  // fault-record TTYP (3.2)
@@ -133,6 +151,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   tlm_utils::multi_passthrough_target_socket<Iommu> upstream;
   tlm_utils::simple_initiator_socket<Iommu> downstream;
   tlm_utils::simple_target_socket<Iommu> regs;
+  tlm_utils::simple_initiator_socket_optional<Iommu> device_messages;
   // Written from whichever process raises the interrupt (DMA, CPU, commands).
   sc_core::sc_vector<sc_core::sc_signal<bool, sc_core::SC_MANY_WRITERS>> wsi;
 
@@ -144,6 +163,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   RegisterFile& register_file() { return regfile_; }
   const Iotlb& iotlb() const { return iotlb_; }
   const FaultQueue& fault_queue() const { return fq_; }
+  const PageRequestQueue& page_request_queue() const { return pq_; }
   const CommandQueue& command_queue() const { return cq_; }
   const InterruptGenerator& interrupts() const { return irq_; }
   Hpm& hpm() { return hpm_; }
@@ -204,6 +224,10 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   void count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc = nullptr);
   bool resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay, ResolvedContext& rc,
                        Translation& t);
+  // Steps 3-7: the device context of rq.device_id, from the cache or the
+  // DDT (ddtp in a 1/2/3LVL mode). False with t.cause set on a fault.
+  bool device_context(const TranslationRequest& rq, sc_core::sc_time& delay, DeviceContext& dc,
+                      Translation& t);
   // MSI address translation through the MSI page table (2.3.3).
   Translation& translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
                              sc_core::sc_time& delay, Translation& t);
@@ -214,6 +238,13 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   // sends the notice MSI (AIA "MSI PTE, MRIF mode").
   void mrif_access(tlm::tlm_generic_payload& gp, const TranslationRequest& rq, const Translation& t,
                    sc_core::sc_time& delay);
+  // A "Page Request" / "Stop Marker" message (spec "PCIe ATS Page Request
+  // handling").
+  void page_request(tlm::tlm_generic_payload& gp, TranslationRequest rq, sc_core::sc_time& delay);
+  // Sends a message to device `did` on device_messages; true on an OK
+  // response (false, too, when nothing is bound).
+  bool send_device_message(vp::common::MessageCode code, uint32_t did, bool pv, uint32_t pid,
+                           uint64_t payload, sc_core::sc_time& delay);
   unsigned upstream_transport_dbg(int port, tlm::tlm_generic_payload& gp);
   bool upstream_get_dmi(int port, tlm::tlm_generic_payload& gp, tlm::tlm_dmi& dmi);
   void regs_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -255,6 +286,7 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   Iotlb iotlb_;
   vp::common::TimingResourcePool walkers_;
   FaultQueue fq_;
+  PageRequestQueue pq_;
   CommandQueue cq_;
   InterruptGenerator irq_;
   Hpm hpm_;
@@ -287,6 +319,9 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   uint64_t walks_ = 0;
   uint64_t ats_invalidations_ = 0;
   uint64_t ats_requests_ = 0;
+  uint64_t page_requests_ = 0;
+  uint64_t prg_responses_ = 0;  // sent by the IOMMU itself (not ATS.PRGR)
+  uint64_t device_messages_sent_ = 0;
   uint64_t msi_translations_ = 0;
   uint64_t mrif_msis_ = 0;       // MSIs recorded in an MRIF (each sends a notice)
   uint64_t mrif_discarded_ = 0;  // writes accepted but discarded (AIA rules)

@@ -34,8 +34,9 @@ void IommuParams::declare(ParameterSet& p, const std::string& prefix) {
         "MRIF pending bits set by one AMOOR instead of a read and a write (capabilities.AMO_MRIF); "
         "needs msi_mrif");
   p.add(k("amo_hwad"), amo_hwad, "hardware updates of PTE A/D bits (capabilities.AMO_HWAD)");
-  p.add(k("ats"), ats, "PCIe ATS and the page-request-queue registers (capabilities.ATS)");
-  p.add(k("pri"), pri, "PCIe PRI page requests are written to the page-request queue; needs ats");
+  p.add(k("ats"), ats,
+        "PCIe ATS and PRI: translation and Translated requests, ATS commands, page requests into "
+        "the page-request queue (capabilities.ATS)");
   p.add(k("t2gpa"), t2gpa,
         "DC.tc.T2GPA allowed: ATS completions carry GPAs and Translated requests take the second "
         "stage (capabilities.T2GPA); needs ats");
@@ -113,7 +114,6 @@ void IommuParams::validate() const {
   if (amo_mrif && !msi_mrif) fail("amo_mrif", "atomic MRIF updates need msi_mrif");
   if (msi_mrif && !msi_flat)
     fail("msi_mrif", "MRIF-mode PTEs live in MSI page tables: needs msi_flat");
-  if (pri && !ats) fail("pri", "page requests (PRI) need ats");
   if (t2gpa && !ats) fail("t2gpa", "T2GPA returns GPAs in ATS completions and needs ats");
   igs_value();  // throws on a bad string
   if (hpm_counters > regs::kHpmCounters)

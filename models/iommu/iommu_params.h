@@ -33,8 +33,7 @@ struct IommuParams {
   bool msi_mrif = false;      // MSI page tables, MRIF-mode MSI PTEs
   bool amo_mrif = false;      // atomic updates to MRIFs (needs msi_mrif)
   bool amo_hwad = true;       // hardware update of PTE A/D bits
-  bool ats = true;            // PCIe ATS and the page-request queue registers
-  bool pri = false;           // page requests (PRI) are written to the PQ (needs ats)
+  bool ats = true;            // PCIe ATS, and PRI through the page-request queue
   bool t2gpa = false;         // GPA returned in ATS completions (needs ats)
   bool end = false;           // both endiannesses (fctl.BE writable)
   std::string igs = "both";   // interrupt generation: "msi", "wsi" or "both"

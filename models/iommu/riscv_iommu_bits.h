@@ -329,6 +329,31 @@ constexpr uint64_t kIotval2Implicit = 1ull << 0;
 constexpr uint64_t kIotval2ImplicitWrite = 1ull << 1;
 }  // namespace fault_record
 
+// Page-request record (3.3): two doublewords, 16 bytes. PAYLOAD is bytes
+// 8..15 of the PCIe "Page Request" message.
+namespace page_request {
+constexpr unsigned kSize = 16;
+constexpr BitField kPid{12, 20};
+constexpr BitField kPv{32, 1};
+constexpr BitField kPriv{33, 1};
+constexpr BitField kExec{34, 1};
+constexpr BitField kDid{40, 24};
+// PAYLOAD (PCIe "Page Request" message body).
+constexpr BitField kR{0, 1};
+constexpr BitField kW{1, 1};
+constexpr BitField kL{2, 1};  // last request in the page request group
+constexpr BitField kPrgIndex{3, 9};
+constexpr BitField kPageAddress{12, 52};  // Page Address[63:12]
+// "Stop Marker": L=1, R=W=0 (with a PASID).
+inline bool is_stop_marker(uint64_t payload) {
+  return kL.test(payload) && !kR.test(payload) && !kW.test(payload);
+}
+// Page Request Group Response codes (PCIe "Response Code").
+constexpr unsigned kResponseSuccess = 0x0;
+constexpr unsigned kResponseInvalidRequest = 0x1;
+constexpr unsigned kResponseFailure = 0xf;
+}  // namespace page_request
+
 // ---------------------------------------------------------------------------
 // Commands (In-memory queues 3.1): two doublewords, 16 bytes.
 namespace command {

@@ -55,4 +55,16 @@ struct WalkMemory {
   virtual ~WalkMemory() = default;
 };
 
+// Stores `count` doublewords from `dw` at consecutive addresses from `pa`,
+// each in big-endian byte order if `big_endian` (queue records follow
+// fctl.BE, 3.2/3.3). False at the first store that faults.
+inline bool store_doublewords(WalkMemory& memory, uint64_t pa, const uint64_t* dw, unsigned count,
+                              bool big_endian, sc_core::sc_time& delay) {
+  for (unsigned i = 0; i < count; ++i) {
+    const uint64_t v = big_endian ? __builtin_bswap64(dw[i]) : dw[i];
+    if (!memory.write64(pa + 8ull * i, v, delay)) return false;
+  }
+  return true;
+}
+
 }  // namespace vp::iommu
