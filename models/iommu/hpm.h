@@ -60,6 +60,12 @@ class Hpm {
   Hpm& operator=(const Hpm&) = delete;
   ~Hpm();
 
+  // Is any counter programmed for `ev`? (Lets callers skip building the
+  // request's IDs.)
+  bool counting(regs::HpmEvent ev) const {
+    const unsigned e = static_cast<unsigned>(ev);
+    return e < kEvents && event_counters_[e] != 0;
+  }
   // An event caused by a transaction with the IDs in `r`.
   void count(regs::HpmEvent ev, const HpmRequest& r) {
     const unsigned e = static_cast<unsigned>(ev);

@@ -161,7 +161,8 @@ Iommu::~Iommu() = default;
 // ---------------------------------------------------------------------------
 // Translation process (spec 2.3)
 
-void Iommu::count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc) {
+void Iommu::count_event(regs::HpmEvent ev, const TranslationRequest& rq,
+                        const ResolvedContext* rc) {
   HpmRequest h;
   h.device_id = rq.device_id;
   h.pv = rq.pv;
@@ -335,12 +336,14 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   if (rc->identity) {
     if (regfile_.ddtp_mode() == regs::ddtp::kBare) ++bare_requests_;
     if (rc->translated) ++translated_requests_;
-    return identity(t, rq.iova);
+    identity(t, rq.iova);
+    return t;
   }
   if (rc->translated) ++translated_requests_;
   // Step 18 without a first stage: the IOVA is the GPA.
   if (rc->ctx.iosatp_mode == iosatp_mode::kBare && rc->msi_page(rq.iova)) {
-    return translate_msi(*rc, rq.iova, rq.access, delay, t);
+    translate_msi(*rc, rq.iova, rq.access, delay, t);
+    return t;
   }
 
   // Steps 17-19 with the IOTLB in front.
@@ -358,7 +361,16 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
       return t;
     }
   }
+  translate_miss(rq, *rc, delay, t);
+  return t;
+}
 
+// Step 17-19 on an IOTLB miss: the two-stage walk, MSI translation of the
+// GPA, and the IOTLB fill. Kept out of translate() so the hit path stays
+// small.
+Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedContext& rcx,
+                                   sc_core::sc_time& delay, Translation& t) {
+  const ResolvedContext* rc = &rcx;
   ++walks_;
   count(regs::HpmEvent::kTlbMiss, rq, rc);
   if (rc->key.pscid_valid) count(regs::HpmEvent::kFirstStageWalks, rq, rc);

@@ -221,13 +221,18 @@ class Iommu : public sc_core::sc_module, private CommandHandler {
   };
 
   // HPM event caused by `rq`; `rc` gives the PSCID/GSCID when known.
-  void count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc = nullptr);
+  void count(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc = nullptr) {
+    if (hpm_.counting(ev)) count_event(ev, rq, rc);
+  }
+  void count_event(regs::HpmEvent ev, const TranslationRequest& rq, const ResolvedContext* rc);
   bool resolve_context(const TranslationRequest& rq, sc_core::sc_time& delay, ResolvedContext& rc,
                        Translation& t);
   // Steps 3-7: the device context of rq.device_id, from the cache or the
   // DDT (ddtp in a 1/2/3LVL mode). False with t.cause set on a fault.
   bool device_context(const TranslationRequest& rq, sc_core::sc_time& delay, DeviceContext& dc,
                       Translation& t);
+  Translation& translate_miss(const TranslationRequest& rq, const ResolvedContext& rc,
+                              sc_core::sc_time& delay, Translation& t);
   // MSI address translation through the MSI page table (2.3.3).
   Translation& translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
                              sc_core::sc_time& delay, Translation& t);

@@ -53,7 +53,12 @@ Iotlb::Way* Iotlb::find(const IotlbKey& key, uint64_t iova) {
 }
 
 const IotlbEntry* Iotlb::lookup(const IotlbKey& key, uint64_t iova) {
-  Way* w = find(key, iova);
+  // The way of the previous hit is tried first (host speed only: DMA comes
+  // in runs within a page). It is judged by its current content, so an
+  // invalidated or refilled way is simply not a match.
+  Way* w = last_hit_;
+  if (w == nullptr || !matches(*w, key, iova >> w->entry.page_log2)) w = find(key, iova);
+  last_hit_ = w;
   if (!w) {
     ++misses_;
     return nullptr;

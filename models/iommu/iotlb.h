@@ -95,6 +95,8 @@ class Iotlb {
  public:
   // sets == 0 or ways == 0: the IOTLB holds nothing and always misses.
   explicit Iotlb(const IotlbParams& params);
+  Iotlb(const Iotlb&) = delete;  // last_hit_ points into ways_storage_
+  Iotlb& operator=(const Iotlb&) = delete;
 
   // Translation for `iova` in the address space `key`, or nullptr. The
   // pointer stays valid until the next insert or invalidation. Counts a hit
@@ -155,7 +157,8 @@ class Iotlb {
   uint32_t ways_;
   ReplacementPolicy policy_;
   std::mt19937_64 rng_;
-  std::vector<Way> ways_storage_;  // sets_ * ways_, set-major
+  std::vector<Way> ways_storage_;  // sets_ * ways_, set-major; never reallocated
+  Way* last_hit_ = nullptr;        // way of the last lookup hit
   uint64_t tick_ = 0;
   uint32_t size_count_[64] = {};  // valid entries per page_log2
   uint64_t size_mask_ = 0;        // bit s set: entries of size 2^s present

@@ -119,29 +119,6 @@ TranslationContext TranslationContext::from(const DeviceContext& dc, const Proce
   return c;
 }
 
-bool translation_allows(bool r, bool w, bool x, bool dirty, bool user, bool first_stage,
-                        AccessType access, bool privileged, bool sum) {
-  switch (access) {
-    case AccessType::kRead:
-      if (!r) return false;
-      break;
-    case AccessType::kWrite:
-      if (!w || !dirty) return false;
-      break;
-    case AccessType::kExecute:
-      if (!x) return false;
-      break;
-  }
-  if (first_stage) {
-    if (privileged) {
-      if (user && (access == AccessType::kExecute || !sum)) return false;
-    } else if (!user) {
-      return false;
-    }
-  }
-  return true;
-}
-
 bool WalkResult::allows(AccessType access, bool privileged, bool sum) const {
   return ok() &&
          translation_allows(r, w, x, dirty, user, !first_stage_bare, access, privileged, sum);

@@ -64,8 +64,28 @@ struct TranslationContext {
 // permissions ANDed): R/W/X for the access, D already set for a write (else
 // the walk must update or fault), and with a first stage the U/SUM rules for
 // `privileged` requests. Shared by fresh walks and IOTLB hits.
-bool translation_allows(bool r, bool w, bool x, bool dirty, bool user, bool first_stage,
-                        AccessType access, bool privileged, bool sum);
+inline bool translation_allows(bool r, bool w, bool x, bool dirty, bool user, bool first_stage,
+                               AccessType access, bool privileged, bool sum) {
+  switch (access) {
+    case AccessType::kRead:
+      if (!r) return false;
+      break;
+    case AccessType::kWrite:
+      if (!w || !dirty) return false;
+      break;
+    case AccessType::kExecute:
+      if (!x) return false;
+      break;
+  }
+  if (first_stage) {
+    if (privileged) {
+      if (user && (access == AccessType::kExecute || !sum)) return false;
+    } else if (!user) {
+      return false;
+    }
+  }
+  return true;
+}
 
 struct WalkResult {
   uint32_t cause = cause::kNone;  // kNone on success, else a spec cause code
