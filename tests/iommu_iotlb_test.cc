@@ -4,6 +4,7 @@
 #include <map>
 
 #include "models/iommu/iotlb.h"
+#include "tests/support/stats_map.h"
 
 using vp::iommu::Iotlb;
 using vp::iommu::IotlbEntry;
@@ -50,17 +51,6 @@ IotlbParams geometry(uint32_t sets, uint32_t ways, ReplacementPolicy p = Replace
 bool has(Iotlb& t, IotlbKey key, uint64_t iova) {
   return t.probe(key, iova) != nullptr;
 }
-
-struct MapVisitor : vp::common::StatsVisitor {
-  std::map<std::string, double> values;
-  std::string group;
-  void begin_group(const std::string& name) override { group = name; }
-  void end_group() override { group.clear(); }
-  void value(const std::string& name, double v, const std::string&) override {
-    values[group + "." + name] = v;
-  }
-  void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
-};
 
 }  // namespace
 
@@ -339,7 +329,7 @@ TEST_CASE("iotlb of size zero always misses") {
   s.lookup(host(1), 0x1000);
   s.lookup(host(1), 0x1000);
   s.lookup(host(1), 0x9000);
-  MapVisitor v;
+  vp::test::StatsMap v;
   s.report_stats(v);
   CHECK(v.values["iotlb.hits"] == 2);
   CHECK(v.values["iotlb.misses"] == 1);

@@ -13,6 +13,7 @@
 #include "models/iommu/process_directory.h"
 #include "models/iommu/riscv_iommu_bits.h"
 #include "models/iommu/walk_memory.h"
+#include "support/stats_map.h"
 #include "support/walk_fixtures.h"
 
 using namespace vp::iommu;
@@ -1303,23 +1304,6 @@ TEST_CASE("Nested PDT lookup uses the walker's implicit second-stage translation
 // ---------------------------------------------------------------------------
 // Statistics
 
-namespace {
-
-struct RecordingVisitor : vp::common::StatsVisitor {
-  std::vector<std::string> groups;
-  std::map<std::string, double> values;
-  void begin_group(const std::string& name) override { groups.push_back(name); }
-  void end_group() override { groups.pop_back(); }
-  void value(const std::string& name, double v, const std::string&) override {
-    std::string key;
-    for (auto& g : groups) key += g + ".";
-    values[key + name] = v;
-  }
-  void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
-};
-
-}  // namespace
-
 TEST_CASE("Walkers report walks, entries read, A/D updates and faults") {
   FakeMemory mem;
   PageAllocator pages(0x8000'0000);
@@ -1335,7 +1319,7 @@ TEST_CASE("Walkers report walks, entries read, A/D updates and faults") {
   REQUIRE(w.translate(ctx, 0x1000, AccessType::kRead, false, d).ok());
   CHECK(w.translate(ctx, 0x1000, AccessType::kWrite, false, d).cause == cause::kWritePageFault);
   REQUIRE(dir.locate(ddt.mode(), ddt.root_ppn(), 0x101, d).ok());
-  RecordingVisitor v;
+  vp::test::StatsMap v;
   w.report_stats(v);
   dir.report_stats(v);
   CHECK(v.values["page_table_walker.walks"] == 2);
