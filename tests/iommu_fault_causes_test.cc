@@ -120,6 +120,37 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
              dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(kNowhere >> 12);
          dc.msi_addr_pattern = 0x28000000 >> 12;
        }},
+      {"instruction access fault (page table outside memory)", cause::kInstructionAccessFault,
+       ttyp::kUntranslatedReadForExecute, false, 0, false, true, false, 0x1000, 0,
+       [](IommuBench&, DeviceContext& dc) { dc.fsc = fsc_sv39(kNowhere); }},
+      {"instruction guest-page fault", cause::kInstructionGuestPageFault,
+       ttyp::kUntranslatedReadForExecute, false, 0, false, true, false, 0x3000, 0x3000,
+       [](IommuBench& b, DeviceContext& dc) {
+         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
+       }},
+      {"MSI PTE not valid", cause::kMsiPteNotValid, ttyp::kUntranslatedWrite, false, 0, false,
+       false, true, 0x28000000, 0,
+       [](IommuBench& b, DeviceContext& dc) {
+         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
+         dc.msiptp = dc::msiptp::kMode.make(dc::msiptp::kModeFlat) |
+                     dc::msiptp::kPpn.make(b.alloc_page() >> 12);  // all PTEs V=0
+         dc.msi_addr_pattern = 0x28000000 >> 12;
+       },
+       4},
+      {"MSI PTE misconfigured (M=2)", cause::kMsiPteMisconfigured, ttyp::kUntranslatedWrite, false,
+       0, false, false, true, 0x28000000, 0,
+       [](IommuBench& b, DeviceContext& dc) {
+         const uint64_t msipt = b.alloc_page();
+         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
+         dc.msiptp =
+             dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
+         dc.msi_addr_pattern = 0x28000000 >> 12;
+         b.poke64(msipt, msi_pte::kV.make(1) | msi_pte::kM.make(2));
+       },
+       4},
       {"MRIF access fault (MRIF outside memory)", cause::kMrifAccessFault, ttyp::kUntranslatedWrite,
        false, 0, false, false, true, 0x28000000, 0,
        [](IommuBench& b, DeviceContext& dc) {
