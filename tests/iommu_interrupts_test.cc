@@ -6,8 +6,7 @@
 // overflow.
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <map>
-#include <string>
+#include <ostream>
 #include <utility>
 #include <vector>
 
@@ -15,32 +14,16 @@
 #include "models/iommu/fault_queue.h"
 #include "models/iommu/interrupt_generator.h"
 #include "models/iommu/register_file.h"
-#include "support/map_walk_memory.h"
+#include "support/iommu_queue_bench.h"
+#include "support/stats_map.h"
 
 using namespace vp::iommu;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
-using vp::test::MapWalkMemory;
+using namespace vp::test;  // queue bench: rd, wr, enable_fq, kFqBase, ...
 namespace r = vp::iommu::regs;
 
 namespace {
-
-constexpr uint64_t kFqBase = 0x80040000;
-constexpr uint64_t kCqBase = 0x80080000;
-
-uint64_t rd(RegisterFile& rf, uint64_t off, unsigned size = 4) {
-  uint64_t v = ~0ull;
-  REQUIRE(rf.read(off, size, &v));
-  return v;
-}
-
-void wr(RegisterFile& rf, uint64_t off, uint64_t v, unsigned size = 4) {
-  REQUIRE(rf.write(off, size, v));
-}
-
-uint64_t queue_base(uint64_t pa, unsigned log2sz) {
-  return ((pa >> 12) << 10) | (log2sz - 1);
-}
 
 // icvec with one 4-bit vector per cause (6.28: civ 3:0, fiv 7:4, pmiv
 // 11:8, piv 15:12).
@@ -70,10 +53,9 @@ std::ostream& operator<<(std::ostream& os, const Msi& m) {
 
 // An IOMMU control part: registers, queues and the interrupt generator,
 // wired as the Iommu wires them, with recording sinks.
-struct IrqHarness {
+struct IrqHarness : IommuQueueBench {
   explicit IrqHarness(const IommuParams& params = IommuParams())
-      : p(params),
-        rf(p),
+      : IommuQueueBench(params),
         fq(rf, mem),
         cq(rf, mem, handler, p),
         irq(
@@ -87,7 +69,6 @@ struct IrqHarness {
               msis.push_back({addr, data});
               return true;
             }) {
-    rf.set_logging(false);
     irq.install_hooks();
     cq.install_hooks();
     irq.on_msi_fault = [this](uint64_t addr) {
@@ -100,14 +81,8 @@ struct IrqHarness {
     };
   }
 
-  void enable_fq(bool fie, unsigned log2sz = 4) {
-    wr(rf, r::kFqb, queue_base(kFqBase, log2sz), 8);
-    wr(rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(fie));
-  }
-  void enable_cq(bool cie) {
-    wr(rf, r::kCqb, queue_base(kCqBase, 4), 8);
-    wr(rf, r::kCqcsr, r::cqcsr::cqen.put(1) | r::cqcsr::cie.put(cie));
-  }
+  void enable_fq(bool fie, unsigned log2sz = 4) { vp::test::enable_fq(rf, log2sz, fie); }
+  void enable_cq(bool cie) { vp::test::enable_cq(rf, 4, cie); }
   // Program msi_cfg_tbl entry x.
   void msi_entry(unsigned x, uint64_t addr, uint32_t data, bool masked = false) {
     wr(rf, r::msi_addr_offset(x), addr, 8);
@@ -136,9 +111,6 @@ struct IrqHarness {
   }
   void clear_ipsr(uint32_t bits) { wr(rf, r::kIpsr, bits); }
 
-  IommuParams p;
-  RegisterFile rf;
-  MapWalkMemory mem;
   NullHandler handler;
   FaultQueue fq;
   CommandQueue cq;
@@ -337,14 +309,7 @@ TEST_CASE("MSI: a faulting MSI write is reported as fault cause 273") {
   CHECK(h.mem.peek(kFqBase + 32 + 16) == 0x30001000);
   CHECK(h.irq.msis_sent() == 0);
 
-  struct Collect : vp::common::StatsVisitor {
-    std::map<std::string, double> values;
-    void begin_group(const std::string&) override {}
-    void end_group() override {}
-    void value(const std::string& n, double v, const std::string&) override { values[n] = v; }
-    void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
-  } c;
-  h.irq.report_stats(c);
-  CHECK(c.values["msi_faults"] == 2);
-  CHECK(c.values["msis_sent"] == 0);
+  const StatsMap c = stats_of(h.irq);
+  CHECK(c["interrupts.msi_faults"] == 2);
+  CHECK(c["interrupts.msis_sent"] == 0);
 }

@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <functional>
-#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -13,42 +12,18 @@
 #include "models/iommu/fault_queue.h"
 #include "models/iommu/register_file.h"
 #include "models/iommu/riscv_iommu_bits.h"
+#include "support/iommu_queue_bench.h"
 #include "support/map_walk_memory.h"
+#include "support/stats_map.h"
 
 using namespace vp::iommu;
 using sc_core::SC_NS;
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
-using vp::test::MapWalkMemory;
+using namespace vp::test;  // queue bench: rd, wr, enable_fq, kFqBase, ...
 namespace r = vp::iommu::regs;
 
 namespace {
-
-constexpr uint64_t kFqBase = 0x80040000;
-constexpr uint64_t kCqBase = 0x80080000;
-
-uint64_t rd(RegisterFile& rf, uint64_t off, unsigned size = 4) {
-  uint64_t v = ~0ull;
-  REQUIRE(rf.read(off, size, &v));
-  return v;
-}
-
-void wr(RegisterFile& rf, uint64_t off, uint64_t v, unsigned size = 4) {
-  REQUIRE(rf.write(off, size, v));
-}
-
-// Queue base register value (6.6/6.9): PPN in bits 53:10, LOG2SZ-1 in 4:0.
-uint64_t queue_base(uint64_t pa, unsigned log2sz) {
-  return r::qb::PPN.put(pa >> 12) | r::qb::LOG2SZ_1.put(log2sz - 1);
-}
-
-// Programs the FQ as the Linux driver does: base, head, then enable.
-void enable_fq(RegisterFile& rf, unsigned log2sz, bool fie, uint64_t base = kFqBase) {
-  wr(rf, r::kFqb, queue_base(base, log2sz), 8);
-  wr(rf, r::kFqh, 0);
-  wr(rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(fie));
-  REQUIRE(rf.fq_on());
-}
 
 FaultRecord sample_record(uint32_t n = 0) {
   FaultRecord rec;
@@ -76,18 +51,26 @@ std::vector<uint64_t> fq_slot(const MapWalkMemory& mem, uint32_t i, uint64_t bas
 // Fault queue
 // ---------------------------------------------------------------------------
 
+namespace {
+
+// The fault queue on the queue bench's registers and guest memory.
+struct FqHarness : IommuQueueBench {
+  explicit FqHarness(const IommuParams& params = IommuParams())
+      : IommuQueueBench(params), fq(rf, mem) {}
+  FaultQueue fq;
+};
+
+}  // namespace
+
 TEST_CASE("fault record fields are placed as in the spec's record layout") {
-  IommuParams p;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  FaultQueue fq(rf, mem);
-  enable_fq(rf, 4, false);
+  FqHarness h;
+  enable_fq(h.rf, 4, false);
 
   sc_time delay = SC_ZERO_TIME;
-  REQUIRE(fq.report(sample_record(), delay));
+  REQUIRE(h.fq.report(sample_record(), delay));
   // Four doubleword stores, nothing else.
-  CHECK(delay == mem.per_access() * 4.0);
-  const auto dw = fq_slot(mem, 0);
+  CHECK(delay == h.mem.per_access() * 4.0);
+  const auto dw = fq_slot(h.mem, 0);
   // 3.2: CAUSE 11:0, PID 31:12, PV 32, PRIV 33, TTYP 39:34, DID 63:40.
   CHECK((dw[0] & 0xfff) == 15);
   CHECK(((dw[0] >> 12) & 0xfffff) == 0x12345);
@@ -98,14 +81,14 @@ TEST_CASE("fault record fields are placed as in the spec's record layout") {
   CHECK(dw[1] == 0);
   CHECK(dw[2] == 0x7fff0000ull);
   CHECK(dw[3] == 0x1122334455667788ull);
-  CHECK(rd(rf, r::kFqt) == 1);
-  CHECK(fq.records_written() == 1);
+  CHECK(rd(h.rf, r::kFqt) == 1);
+  CHECK(h.fq.records_written() == 1);
 
   // PV=0: PID and PRIV are reported as 0.
   FaultRecord no_pid = sample_record();
   no_pid.pv = false;
-  REQUIRE(fq.report(no_pid, delay));
-  auto dw1 = fq_slot(mem, 1);
+  REQUIRE(h.fq.report(no_pid, delay));
+  auto dw1 = fq_slot(h.mem, 1);
   CHECK(((dw1[0] >> 12) & 0xfffff) == 0);
   CHECK(((dw1[0] >> 32) & 3) == 0);
   CHECK((dw1[0] >> 40) == 0xabcdef);
@@ -115,8 +98,8 @@ TEST_CASE("fault record fields are placed as in the spec's record layout") {
   no_txn.cause = cause::kIommuMsiWriteAccessFault;
   no_txn.ttyp = ttyp::kNone;
   no_txn.iotval = 0xfee00000;
-  REQUIRE(fq.report(no_txn, delay));
-  auto dw2 = fq_slot(mem, 2);
+  REQUIRE(h.fq.report(no_txn, delay));
+  auto dw2 = fq_slot(h.mem, 2);
   CHECK(dw2[0] == 273);
   CHECK(dw2[2] == 0xfee00000);
 
@@ -130,155 +113,134 @@ TEST_CASE("fault record fields are placed as in the spec's record layout") {
 }
 
 TEST_CASE("fault queue advances fqt, raises fip per record and wraps around") {
-  IommuParams p;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  FaultQueue fq(rf, mem);
+  FqHarness h;
   std::vector<r::InterruptCause> pending;
-  rf.on_interrupt_pending = [&](r::InterruptCause c) { pending.push_back(c); };
-  enable_fq(rf, 2, true);  // 4 entries, 3 usable
+  h.rf.on_interrupt_pending = [&](r::InterruptCause c) { pending.push_back(c); };
+  enable_fq(h.rf, 2, true);  // 4 entries, 3 usable
 
   sc_time delay = SC_ZERO_TIME;
-  REQUIRE(fq.report(sample_record(0), delay));
-  CHECK(rd(rf, r::kFqt) == 1);
-  CHECK(rd(rf, r::kIpsr) == r::ipsr::fip.mask());
+  REQUIRE(h.fq.report(sample_record(0), delay));
+  CHECK(rd(h.rf, r::kFqt) == 1);
+  CHECK(rd(h.rf, r::kIpsr) == r::ipsr::fip.mask());
   REQUIRE(pending.size() == 1);
   CHECK(pending[0] == r::InterruptCause::kFaultQueue);
   // fip stays set: a second record does not signal again until cleared.
-  REQUIRE(fq.report(sample_record(1), delay));
+  REQUIRE(h.fq.report(sample_record(1), delay));
   CHECK(pending.size() == 1);
-  wr(rf, r::kIpsr, r::ipsr::fip.mask());  // W1C
-  CHECK(rd(rf, r::kIpsr) == 0);
-  REQUIRE(fq.report(sample_record(2), delay));
-  CHECK(rd(rf, r::kIpsr) == r::ipsr::fip.mask());
+  wr(h.rf, r::kIpsr, r::ipsr::fip.mask());  // W1C
+  CHECK(rd(h.rf, r::kIpsr) == 0);
+  REQUIRE(h.fq.report(sample_record(2), delay));
+  CHECK(rd(h.rf, r::kIpsr) == r::ipsr::fip.mask());
   CHECK(pending.size() == 2);
-  CHECK(rd(rf, r::kFqt) == 3);
+  CHECK(rd(h.rf, r::kFqt) == 3);
 
   // Software consumed two records: two more fit, the second wraps to 0.
-  wr(rf, r::kFqh, 2);
-  REQUIRE(fq.report(sample_record(3), delay));
-  CHECK(rd(rf, r::kFqt) == 0);
-  REQUIRE(fq.report(sample_record(4), delay));
-  CHECK(rd(rf, r::kFqt) == 1);
-  CHECK(fq_slot(mem, 3)[2] == 0x7fff0000ull + 3 * 0x1000);
-  CHECK(fq_slot(mem, 0)[2] == 0x7fff0000ull + 4 * 0x1000);  // overwrote record 0
-  CHECK(fq_slot(mem, 1)[2] == 0x7fff0000ull + 1 * 0x1000);  // not yet consumed
-  CHECK(fq.records_written() == 5);
-  CHECK(fq.records_dropped() == 0);
-  CHECK((rd(rf, r::kFqcsr) & (r::fqcsr::fqof.mask() | r::fqcsr::fqmf.mask())) == 0);
+  wr(h.rf, r::kFqh, 2);
+  REQUIRE(h.fq.report(sample_record(3), delay));
+  CHECK(rd(h.rf, r::kFqt) == 0);
+  REQUIRE(h.fq.report(sample_record(4), delay));
+  CHECK(rd(h.rf, r::kFqt) == 1);
+  CHECK(fq_slot(h.mem, 3)[2] == 0x7fff0000ull + 3 * 0x1000);
+  CHECK(fq_slot(h.mem, 0)[2] == 0x7fff0000ull + 4 * 0x1000);  // overwrote record 0
+  CHECK(fq_slot(h.mem, 1)[2] == 0x7fff0000ull + 1 * 0x1000);  // not yet consumed
+  CHECK(h.fq.records_written() == 5);
+  CHECK(h.fq.records_dropped() == 0);
+  CHECK((rd(h.rf, r::kFqcsr) & (r::fqcsr::fqof.mask() | r::fqcsr::fqmf.mask())) == 0);
 }
 
 TEST_CASE("fault queue full sets fqof and discards records until fqof is cleared") {
-  IommuParams p;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  FaultQueue fq(rf, mem);
-  enable_fq(rf, 2, false);
+  FqHarness h;
+  enable_fq(h.rf, 2, false);
 
   sc_time delay = SC_ZERO_TIME;
-  for (uint32_t i = 0; i < 3; ++i) REQUIRE(fq.report(sample_record(i), delay));
-  CHECK(rd(rf, r::kFqt) == 3);
-  const uint64_t writes_before = mem.writes;
+  for (uint32_t i = 0; i < 3; ++i) REQUIRE(h.fq.report(sample_record(i), delay));
+  CHECK(rd(h.rf, r::kFqt) == 3);
+  const uint64_t writes_before = h.mem.writes;
   // fqt == fqh - 1 (mod 4): full.
-  CHECK_FALSE(fq.report(sample_record(3), delay));
-  CHECK(r::fqcsr::fqof.get(rd(rf, r::kFqcsr)) == 1);
-  CHECK(rd(rf, r::kFqt) == 3);
-  CHECK(mem.writes == writes_before);
-  CHECK(fq.records_dropped(FaultQueue::DropReason::kOverflow) == 1);
+  CHECK_FALSE(h.fq.report(sample_record(3), delay));
+  CHECK(r::fqcsr::fqof.get(rd(h.rf, r::kFqcsr)) == 1);
+  CHECK(rd(h.rf, r::kFqt) == 3);
+  CHECK(h.mem.writes == writes_before);
+  CHECK(h.fq.records_dropped(FaultQueue::DropReason::kOverflow) == 1);
   // fie was 0: no interrupt.
-  CHECK(rd(rf, r::kIpsr) == 0);
+  CHECK(rd(h.rf, r::kIpsr) == 0);
 
   // Space is available again, but fqof discards records until cleared.
-  wr(rf, r::kFqh, 3);
-  CHECK_FALSE(fq.report(sample_record(4), delay));
-  CHECK(fq.records_dropped(FaultQueue::DropReason::kErrorPending) == 1);
-  CHECK(mem.writes == writes_before);
+  wr(h.rf, r::kFqh, 3);
+  CHECK_FALSE(h.fq.report(sample_record(4), delay));
+  CHECK(h.fq.records_dropped(FaultQueue::DropReason::kErrorPending) == 1);
+  CHECK(h.mem.writes == writes_before);
 
   // Enabling fie while fqof is set raises fip (6.18 level condition).
-  wr(rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(1));
-  CHECK(rd(rf, r::kIpsr) == r::ipsr::fip.mask());
+  wr(h.rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(1));
+  CHECK(rd(h.rf, r::kIpsr) == r::ipsr::fip.mask());
 
-  wr(rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(1) | r::fqcsr::fqof.put(1));
-  CHECK(r::fqcsr::fqof.get(rd(rf, r::kFqcsr)) == 0);
-  REQUIRE(fq.report(sample_record(5), delay));
-  CHECK(rd(rf, r::kFqt) == 0);
-  CHECK(fq_slot(mem, 3)[2] == 0x7fff0000ull + 5 * 0x1000);
-  CHECK(fq.records_written() == 4);
+  wr(h.rf, r::kFqcsr, r::fqcsr::fqen.put(1) | r::fqcsr::fie.put(1) | r::fqcsr::fqof.put(1));
+  CHECK(r::fqcsr::fqof.get(rd(h.rf, r::kFqcsr)) == 0);
+  REQUIRE(h.fq.report(sample_record(5), delay));
+  CHECK(rd(h.rf, r::kFqt) == 0);
+  CHECK(fq_slot(h.mem, 3)[2] == 0x7fff0000ull + 5 * 0x1000);
+  CHECK(h.fq.records_written() == 4);
 }
 
 TEST_CASE("fault queue store fault sets fqmf, raises fip and discards records") {
-  IommuParams p;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  mem.add_fault_range(kFqBase, 0x1000);
-  FaultQueue fq(rf, mem);
-  enable_fq(rf, 4, true);
+  FqHarness h;
+  h.mem.add_fault_range(kFqBase, 0x1000);
+  enable_fq(h.rf, 4, true);
 
   sc_time delay = SC_ZERO_TIME;
-  CHECK_FALSE(fq.report(sample_record(), delay));
-  CHECK(r::fqcsr::fqmf.get(rd(rf, r::kFqcsr)) == 1);
-  CHECK(rd(rf, r::kFqt) == 0);
-  CHECK(rd(rf, r::kIpsr) == r::ipsr::fip.mask());
-  CHECK(fq.records_dropped(FaultQueue::DropReason::kMemoryFault) == 1);
-  CHECK(delay == mem.per_access());  // the first store faulted
+  CHECK_FALSE(h.fq.report(sample_record(), delay));
+  CHECK(r::fqcsr::fqmf.get(rd(h.rf, r::kFqcsr)) == 1);
+  CHECK(rd(h.rf, r::kFqt) == 0);
+  CHECK(rd(h.rf, r::kIpsr) == r::ipsr::fip.mask());
+  CHECK(h.fq.records_dropped(FaultQueue::DropReason::kMemoryFault) == 1);
+  CHECK(delay == h.mem.per_access());  // the first store faulted
 
-  const uint64_t writes = mem.writes;
-  CHECK_FALSE(fq.report(sample_record(), delay));
-  CHECK(mem.writes == writes);
-  CHECK(fq.records_dropped(FaultQueue::DropReason::kErrorPending) == 1);
+  const uint64_t writes = h.mem.writes;
+  CHECK_FALSE(h.fq.report(sample_record(), delay));
+  CHECK(h.mem.writes == writes);
+  CHECK(h.fq.records_dropped(FaultQueue::DropReason::kErrorPending) == 1);
 
   // Re-enabling the queue (fqen 1 -> 0 -> 1) clears fqmf and fqt (6.16).
-  wr(rf, r::kFqcsr, 0);
-  CHECK_FALSE(rf.fq_on());
-  CHECK_FALSE(fq.report(sample_record(), delay));
-  CHECK(fq.records_dropped(FaultQueue::DropReason::kQueueOff) == 1);
-  wr(rf, r::kFqb, queue_base(kFqBase + 0x1000, 4), 8);
-  wr(rf, r::kFqcsr, r::fqcsr::fqen.put(1));
-  CHECK(r::fqcsr::fqmf.get(rd(rf, r::kFqcsr)) == 0);
-  REQUIRE(fq.report(sample_record(), delay));
-  CHECK(fq_slot(mem, 0, kFqBase + 0x1000)[3] == 0x1122334455667788ull);
-  CHECK(rd(rf, r::kFqt) == 1);
+  wr(h.rf, r::kFqcsr, 0);
+  CHECK_FALSE(h.rf.fq_on());
+  CHECK_FALSE(h.fq.report(sample_record(), delay));
+  CHECK(h.fq.records_dropped(FaultQueue::DropReason::kQueueOff) == 1);
+  wr(h.rf, r::kFqb, queue_base(kFqBase + 0x1000, 4), 8);
+  wr(h.rf, r::kFqcsr, r::fqcsr::fqen.put(1));
+  CHECK(r::fqcsr::fqmf.get(rd(h.rf, r::kFqcsr)) == 0);
+  REQUIRE(h.fq.report(sample_record(), delay));
+  CHECK(fq_slot(h.mem, 0, kFqBase + 0x1000)[3] == 0x1122334455667788ull);
+  CHECK(rd(h.rf, r::kFqt) == 1);
 }
 
 TEST_CASE("fault queue with fctl.BE stores big-endian records") {
   IommuParams p;
   p.end = true;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  FaultQueue fq(rf, mem);
-  wr(rf, r::kFctl, r::fctl::BE.put(1));
-  REQUIRE(rf.fctl_be());
-  enable_fq(rf, 4, false);
+  FqHarness h(p);
+  wr(h.rf, r::kFctl, r::fctl::BE.put(1));
+  REQUIRE(h.rf.fctl_be());
+  enable_fq(h.rf, 4, false);
 
   sc_time delay = SC_ZERO_TIME;
-  REQUIRE(fq.report(sample_record(), delay));
-  const auto dw = fq_slot(mem, 0);
+  REQUIRE(h.fq.report(sample_record(), delay));
+  const auto dw = fq_slot(h.mem, 0);
   CHECK(dw[3] == 0x8877665544332211ull);
   CHECK(__builtin_bswap64(dw[2]) == 0x7fff0000ull);
   CHECK((__builtin_bswap64(dw[0]) & 0xfff) == 15);
 }
 
 TEST_CASE("fault queue reports its statistics") {
-  IommuParams p;
-  RegisterFile rf(p);
-  MapWalkMemory mem;
-  FaultQueue fq(rf, mem);
+  FqHarness h;
   sc_time delay = SC_ZERO_TIME;
-  CHECK_FALSE(fq.report(sample_record(), delay));  // queue off
-  enable_fq(rf, 4, false);
-  REQUIRE(fq.report(sample_record(), delay));
+  CHECK_FALSE(h.fq.report(sample_record(), delay));  // queue off
+  enable_fq(h.rf, 4, false);
+  REQUIRE(h.fq.report(sample_record(), delay));
 
-  struct Collect : vp::common::StatsVisitor {
-    std::map<std::string, double> values;
-    void begin_group(const std::string&) override {}
-    void end_group() override {}
-    void value(const std::string& n, double v, const std::string&) override { values[n] = v; }
-    void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
-  } c;
-  fq.report_stats(c);
-  CHECK(c.values["records_written"] == 1);
-  CHECK(c.values["dropped_queue_off"] == 1);
-  CHECK(c.values["dropped_overflow"] == 0);
+  const StatsMap c = stats_of(h.fq);
+  CHECK(c["fault_queue.records_written"] == 1);
+  CHECK(c["fault_queue.dropped_queue_off"] == 1);
+  CHECK(c["fault_queue.dropped_overflow"] == 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -396,20 +358,15 @@ class RecordingHandler : public CommandHandler {
 
 // The IOMMU's command queue with the guest's view of it: registers, a
 // queue in guest memory and the tail software owns.
-struct CqHarness {
+struct CqHarness : vp::test::IommuQueueBench {
   explicit CqHarness(const IommuParams& params = IommuParams())
-      : p(params), rf(p), cq(rf, mem, handler, p) {
-    rf.set_logging(false);
-  }
+      : IommuQueueBench(params), cq(rf, mem, handler, p) {}
 
   void enable(unsigned log2sz_ = 4, bool cie = true, uint64_t base_ = kCqBase) {
     log2sz = log2sz_;
     base = base_;
-    wr(rf, r::kCqb, queue_base(base, log2sz), 8);
     tail = 0;
-    wr(rf, r::kCqt, 0);
-    wr(rf, r::kCqcsr, r::cqcsr::cqen.put(1) | r::cqcsr::cie.put(cie));
-    REQUIRE(rf.cq_on());
+    vp::test::enable_cq(rf, log2sz, cie, base);
   }
   // Writes the command at cqt and advances cqt, as a driver does.
   void submit(const Cmd& c) {
@@ -432,9 +389,6 @@ struct CqHarness {
            double(n);
   }
 
-  IommuParams p;
-  RegisterFile rf;
-  MapWalkMemory mem;
   RecordingHandler handler;
   CommandQueue cq;
   unsigned log2sz = 4;
@@ -829,17 +783,10 @@ TEST_CASE("command queue reports its statistics") {
   h.submit(gvma(false, 0, false, 0));
   h.submit(Cmd{5, 0});
   h.run();
-  struct Collect : vp::common::StatsVisitor {
-    std::map<std::string, double> values;
-    void begin_group(const std::string&) override {}
-    void end_group() override {}
-    void value(const std::string& n, double v, const std::string&) override { values[n] = v; }
-    void histogram(const std::string&, const vp::common::Histogram&, const std::string&) override {}
-  } c;
-  h.cq.report_stats(c);
-  CHECK(c.values["iotinval_vma"] == 1);
-  CHECK(c.values["iotinval_gvma"] == 1);
-  CHECK(c.values["illegal_commands"] == 1);
-  CHECK(c.values["iofence_c"] == 0);
+  const StatsMap c = stats_of(h.cq);
+  CHECK(c["command_queue.iotinval_vma"] == 1);
+  CHECK(c["command_queue.iotinval_gvma"] == 1);
+  CHECK(c["command_queue.illegal_commands"] == 1);
+  CHECK(c["command_queue.iofence_c"] == 0);
   CHECK(h.cq.executed_total() == 2);
 }

@@ -2,85 +2,45 @@
 // its BAR (descriptors in DRAM, peer-to-peer destination, MSI from the MSI
 // capability), and bus mastering off.
 #include <catch2/catch.hpp>
-#include <memory>
+#include <cstdint>
+#include <cstring>
+#include <vector>
 
-#include "models/common/interconnect.h"
 #include "models/devices/dma_engine_endpoint.h"
 #include "models/devices/dma_engine_regs.h"
 #include "models/devices/peer_memory_endpoint.h"
 #include "models/devices/traffic_generator.h"
 #include "models/memory/sparse_memory.h"
 #include "models/pcie/pcie_switch.h"
-#include "models/pcie/root_complex.h"
-#include "support/pcie_test_fabric.h"
+#include "support/pcie_host_bench.h"
 #include "support/test_initiator.h"
 
 using namespace sc_core;
 using namespace vp::pcie;
 using vp::devices::DmaEngineEndpoint;
 using vp::devices::PeerMemoryEndpoint;
-using vp::test::EcamAccessor;
-using vp::test::EnumerationWalk;
 using vp::test::TestInitiator;
-using vp::test::UpstreamSystem;
 namespace dregs = vp::devices::dma_regs;
 
 namespace {
 
 // rc.rp0 -> switch (dsp0 -> dma engine, dsp1 -> peer memory, dsp2 -> traffic generator).
-struct Fabric {
-  RootComplexParams rcp;
-  PcieLinkParams link;
-  RootComplex rc;
+struct Fabric : vp::test::PcieHostBench {
   PcieSwitch sw;
   DmaEngineEndpoint dma;
   PeerMemoryEndpoint peer;
   vp::devices::TrafficGenerator tgen;
-  vp::memory::SparseMemory dram;
-  vp::common::Interconnect ic;
-  UpstreamSystem sys;
-  TestInitiator cpu, mmio_cpu;
-  EcamAccessor ecam{cpu};
-  std::unique_ptr<EnumerationWalk> walk;
 
-  static vp::memory::SparseMemoryParams dram_params() {
-    vp::memory::SparseMemoryParams p;
-    p.size = 1ull << 30;
-    return p;
-  }
   Fabric()
-      : rc("rc", rcp, {link}),
+      : PcieHostBench(1),
         sw("sw", PcieSwitchParams{}, {link, link, link}),
         dma("dma"),
         peer("peer"),
-        tgen("tgen"),
-        dram("dram", dram_params()),
-        ic("ic"),
-        sys("sys", rcp.mmio32_base, rcp.mmio64_base + rcp.mmio64_size),
-        cpu("cpu"),
-        mmio_cpu("mmio_cpu") {
+        tgen("tgen") {
     rc.connect(0, sw);
     sw.connect(0, dma);
     sw.connect(1, peer);
     sw.connect(2, tgen);
-    rc.upstream.bind(sys.in);
-    sys.to_memory.bind(ic.target_socket);
-    sys.to_mmio.bind(ic.target_socket);
-    mmio_cpu.socket.bind(ic.target_socket);
-    ic.initiator_socket.bind(dram.socket);
-    ic.initiator_socket.bind(rc.mmio);
-    ic.map("dram", 0, 1ull << 30, 0);
-    ic.map("mmio32", rcp.mmio32_base, rcp.mmio32_size, 1, false);
-    ic.map("mmio64", rcp.mmio64_base, rcp.mmio64_size, 1, false);
-    cpu.socket.bind(rc.ecam);
-  }
-  void enumerate() {
-    walk = std::make_unique<EnumerationWalk>(ecam, rcp.mmio32_base, rcp.mmio64_base);
-    walk->run();
-  }
-  void run(std::function<void(TestInitiator&)> body) {
-    cpu.body = std::move(body);
-    sc_start();
   }
 };
 

@@ -2,83 +2,34 @@
 // IDs, bus mastering, peer-to-peer with and without ACS redirect, source
 // validation, MSI.
 #include <catch2/catch.hpp>
-#include <memory>
+#include <cstdint>
 
-#include "models/common/interconnect.h"
 #include "models/devices/peer_memory_endpoint.h"
-#include "models/memory/sparse_memory.h"
 #include "models/pcie/pcie_switch.h"
 #include "models/pcie/root_complex.h"
-#include "support/pcie_test_fabric.h"
+#include "support/pcie_host_bench.h"
 #include "support/test_initiator.h"
 
 using namespace sc_core;
 using namespace vp::pcie;
 using vp::devices::PeerMemoryEndpoint;
 using vp::test::EcamAccessor;
-using vp::test::EnumerationWalk;
 using vp::test::TestInitiator;
-using vp::test::UpstreamSystem;
 
 namespace {
 
 // rc.rp0 -> switch (dsp0 -> a, dsp1 -> b, dsp2 empty); rc.rp1 -> c.
 // Upstream: recorder -> interconnect -> DRAM [0, 1 GiB) or back to rc.mmio.
-struct Fabric {
-  RootComplexParams rcp;
-  PcieLinkParams link;
-  RootComplex rc;
+struct Fabric : vp::test::PcieHostBench {
   PcieSwitch sw;
   PeerMemoryEndpoint a, b, c;
-  vp::memory::SparseMemory dram;
-  vp::common::Interconnect ic;
-  UpstreamSystem sys;
-  TestInitiator cpu, mmio_cpu;
-  EcamAccessor ecam{cpu};
-  std::unique_ptr<EnumerationWalk> walk;
-
-  static vp::memory::SparseMemoryParams dram_params() {
-    vp::memory::SparseMemoryParams p;
-    p.size = 1ull << 30;
-    return p;
-  }
 
   Fabric()
-      : rc("rc", rcp, {link, link}),
-        sw("sw", PcieSwitchParams{}, {link, link, link}),
-        a("a"),
-        b("b"),
-        c("c"),
-        dram("dram", dram_params()),
-        ic("ic"),
-        sys("sys", rcp.mmio32_base, rcp.mmio64_base + rcp.mmio64_size),
-        cpu("cpu"),
-        mmio_cpu("mmio_cpu") {
+      : PcieHostBench(2), sw("sw", PcieSwitchParams{}, {link, link, link}), a("a"), b("b"), c("c") {
     rc.connect(0, sw);
     rc.connect(1, c);
     sw.connect(0, a);
     sw.connect(1, b);
-    rc.upstream.bind(sys.in);
-    sys.to_memory.bind(ic.target_socket);
-    sys.to_mmio.bind(ic.target_socket);
-    mmio_cpu.socket.bind(ic.target_socket);
-    ic.initiator_socket.bind(dram.socket);
-    ic.initiator_socket.bind(rc.mmio);
-    ic.map("dram", 0, 1ull << 30, 0);
-    ic.map("mmio32", rcp.mmio32_base, rcp.mmio32_size, 1, false);
-    ic.map("mmio64", rcp.mmio64_base, rcp.mmio64_size, 1, false);
-    cpu.socket.bind(rc.ecam);
-  }
-
-  void enumerate() {
-    walk = std::make_unique<EnumerationWalk>(ecam, rcp.mmio32_base, rcp.mmio64_base);
-    walk->run();
-  }
-  uint64_t bar0(unsigned bus) const { return walk->find(bus, 0)->bar_address[0]; }
-
-  void run(std::function<void(TestInitiator&)> body) {
-    cpu.body = std::move(body);
-    sc_start();
   }
 };
 
