@@ -92,6 +92,8 @@ VirtualPlatform::VirtualPlatform(sc_core::sc_module_name name, const PlatformPar
     // Device DMA goes up through the root complex into the IOMMU.
     if (iommu_) {
       pcie_->rc().upstream.bind(iommu_->upstream);
+      // ATS invalidations and page-request responses go down by ID.
+      iommu_->device_messages.bind(pcie_->rc().messages);
     } else {
       pcie_->rc().upstream.bind(bus_->target_socket);
     }

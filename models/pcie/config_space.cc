@@ -411,6 +411,19 @@ unsigned ConfigSpace::add_acs_capability(uint16_t supported, unsigned egress_vec
   return off;
 }
 
+unsigned ConfigSpace::add_ats_capability(unsigned invalidate_queue_depth) {
+  if (ats_cap_) throw std::invalid_argument(name_ + ": ATS Extended Capability added twice");
+  if (invalidate_queue_depth < 1 || invalidate_queue_depth > 32)
+    throw std::invalid_argument(name_ + ": ATS Invalidate Queue Depth must be 1..32");
+  const unsigned off = allocate_extended_capability(kExtCapIdAts, 1, 8);
+  ats_cap_ = off;
+  init(off + kAtsCapability, 2,
+       (invalidate_queue_depth & kAtsInvalidateQueueDepthMask) | kAtsPageAlignedRequest |
+           kAtsGlobalInvalidateSupported);
+  init(off + kAtsControl, 2, 0, kAtsControlEnable | kAtsControlStuMask);
+  return off;
+}
+
 // --- software access ------------------------------------------------------------
 
 bool ConfigSpace::bad_access(unsigned offset, unsigned size) const {
@@ -591,6 +604,14 @@ bool ConfigSpace::msix_function_masked() const {
 
 uint16_t ConfigSpace::acs_supported() const {
   return acs_cap_ ? get16(acs_cap_ + kAcsCapability) & kAcsControlMask : 0;
+}
+
+bool ConfigSpace::ats_enabled() const {
+  return ats_cap_ && (get16(ats_cap_ + kAtsControl) & kAtsControlEnable);
+}
+
+unsigned ConfigSpace::ats_stu() const {
+  return ats_cap_ ? get16(ats_cap_ + kAtsControl) & kAtsControlStuMask : 0;
 }
 
 uint16_t ConfigSpace::acs_control() const {

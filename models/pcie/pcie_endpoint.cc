@@ -1,6 +1,7 @@
 #include "models/pcie/pcie_endpoint.h"
 
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "models/common/parameters.h"
@@ -20,6 +21,11 @@ void PcieEndpointParams::declare(vp::common::ParameterSet& p, const std::string&
   p.add(prefix + "tags", tags, "tags", "outstanding non-posted requests", 1, 4096);
   p.add(prefix + "msi", msi, "offer an MSI capability");
   p.add(prefix + "msix_latency_ns", msix_latency_ns, "ns", "access to the MSI-X table or PBA");
+  p.add(prefix + "ats", ats, "ATS capability and an address translation cache (PCIe sec. 10)");
+  p.add(prefix + "atc_entries", atc_entries, "entries", "ATC entries (fully associative, LRU)", 1,
+        4096);
+  p.add(prefix + "atc_invalidation_ns", atc_invalidation_ns, "ns",
+        "from an Invalidation Request to its Completion");
 }
 
 PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParams& params)
@@ -41,6 +47,13 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParam
   cfg_.add_pcie_capability(cap);
   if (params.msi) cfg_.add_msi_capability(true);
   msix_latency_ = vp::common::ns_to_time(params.msix_latency_ns);
+  if (params.ats) {
+    if (params.atc_entries == 0)
+      throw std::invalid_argument(std::string(this->name()) + ": atc_entries must be >= 1");
+    cfg_.add_ats_capability(32);
+    atc_ = std::make_unique<AddressTranslationCache>(params.atc_entries);
+    atc_invalidation_ = vp::common::ns_to_time(params.atc_invalidation_ns);
+  }
   ext_ = new vp::common::PcieExtension;
   gp_.set_extension(ext_);
   gp_.set_byte_enable_ptr(nullptr);
@@ -100,6 +113,8 @@ const PcieEndpoint::Decoded& PcieEndpoint::decoded() const {
 }
 
 void PcieEndpoint::link_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  const auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  if (ext && ext->message != vp::common::MessageCode::kNone) return message_in(gp, *ext, delay);
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
   const Decoded& d = decoded();
@@ -146,7 +161,7 @@ tlm::tlm_response_status PcieEndpoint::request(tlm::tlm_command cmd, uint64_t ad
   ext_->relaxed_ordering = false;
   const sc_time now = sc_core::sc_time_stamp();
   sc_time delay = issue > now ? issue - now : sc_core::SC_ZERO_TIME;
-  link_out->b_transport(gp_, delay);
+  send_up(gp_, *ext_, delay);
   in_request_ = false;
   done = now + delay;
   ++dma_requests_;
@@ -329,7 +344,7 @@ void PcieEndpoint::forward_upstream(tlm::tlm_generic_payload& gp, sc_time& delay
   }
   ext->rid = rid_;
   ++forwarded_;
-  link_out->b_transport(gp, delay);
+  send_up(gp, *ext, delay);
   if (!gp.is_response_ok())
     note_error(gp.get_response_status());
   else
@@ -338,6 +353,97 @@ void PcieEndpoint::forward_upstream(tlm::tlm_generic_payload& gp, sc_time& delay
     gp.clear_extension(ext);
     delete ext;
   }
+}
+
+bool PcieEndpoint::ats_active() {
+  const bool on = atc_ && cfg_.ats_enabled();
+  if (ats_was_active_ && !on) atc_->clear();  // sec. 10.5.1.3: disabling ATS drops the ATC
+  ats_was_active_ = on;
+  return on;
+}
+
+void PcieEndpoint::send_up(tlm::tlm_generic_payload& gp, vp::common::PcieExtension& ext,
+                           sc_time& delay) {
+  if (!ats_active() || ext.is_msi || ext.message != vp::common::MessageCode::kNone ||
+      ext.address_type != vp::common::AddressType::kUntranslated) {
+    link_out->b_transport(gp, delay);
+    return;
+  }
+  const uint64_t addr = gp.get_address();
+  const uint64_t last = addr + (gp.get_data_length() ? gp.get_data_length() - 1 : 0);
+  const bool write = gp.is_write();
+  const AtcEntry* e = atc_->lookup(ext.pasid_valid, ext.pasid, addr);
+  if (!e || !(write ? e->write : e->read)) e = fetch_translation(ext, addr, write, delay);
+  if (e && (write ? e->write : e->read) && e->contains(last)) {
+    ++ats_translated_;
+    const uint64_t offset = e->log2 >= 64 ? addr : addr & ((1ull << e->log2) - 1);
+    ext.address_type = vp::common::AddressType::kTranslated;
+    gp.set_address(e->translated | offset);
+    link_out->b_transport(gp, delay);
+    gp.set_address(addr);
+    ext.address_type = vp::common::AddressType::kUntranslated;
+    return;
+  }
+  // No usable translation (denied, Untranslated-only, or the request runs
+  // past the range): the IOMMU translates the request itself.
+  ++ats_untranslated_;
+  link_out->b_transport(gp, delay);
+}
+
+const AtcEntry* PcieEndpoint::fetch_translation(const vp::common::PcieExtension& ext,
+                                                uint64_t address, bool write, sc_time& delay) {
+  ++ats_translation_requests_;
+  vp::common::PcieExtension request = ext;
+  request.address_type = vp::common::AddressType::kTranslationRequest;
+  request.no_write = !write;
+  request.is_msi = false;
+  uint64_t entry = 0;
+  tlm::tlm_generic_payload gp;
+  gp.set_command(tlm::TLM_READ_COMMAND);
+  gp.set_address(address & ~0xfffull);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&entry));
+  gp.set_data_length(8);
+  gp.set_streaming_width(8);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_extension(&request);
+  link_out->b_transport(gp, delay);
+  gp.clear_extension(&request);
+  const AtsCompletion c = AtsCompletion::decode(entry);
+  if (!gp.is_response_ok() || c.untranslated_only || (!c.read && !c.write)) {
+    ++ats_failed_translations_;
+    return nullptr;
+  }
+  AtcEntry e;
+  e.pv = ext.pasid_valid;
+  e.pasid = ext.pasid_valid ? ext.pasid : 0;
+  e.log2 = c.log2;
+  e.untranslated = c.log2 >= 64 ? 0 : address & ~((1ull << c.log2) - 1);
+  e.translated = c.translated;
+  e.read = c.read;
+  e.write = c.write;
+  e.global = c.global;
+  return atc_->insert(e);
+}
+
+void PcieEndpoint::message_in(tlm::tlm_generic_payload& gp, const vp::common::PcieExtension& ext,
+                              sc_time& delay) {
+  ++messages_in_;
+  uint64_t body = 0;
+  if (!gp.is_write() || gp.get_data_length() != 8 || ext.rid != rid_) {
+    ++unsupported_;
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  std::memcpy(&body, gp.get_data_ptr(), 8);
+  if (ext.message == vp::common::MessageCode::kInvalidationRequest && atc_) {
+    ats_active();
+    atc_->invalidate(ext.pasid_valid, ext.pasid, body);
+    delay += atc_invalidation_;  // the Invalidation Completion follows
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  ++unsupported_;  // no PRI, or no ATS: the message is not for this function
+  gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
 void PcieEndpoint::sync_if_ahead(const sc_time& when) {
@@ -358,6 +464,14 @@ void PcieEndpoint::report_stats(vp::common::StatsVisitor& v) const {
   v.value("msis_masked", double(msi_masked_));
   v.value("bar_accesses", double(bar_accesses_));
   v.value("unsupported_requests", double(unsupported_));
+  if (atc_) {
+    v.value("ats_translation_requests", double(ats_translation_requests_));
+    v.value("ats_failed_translations", double(ats_failed_translations_));
+    v.value("ats_translated_requests", double(ats_translated_));
+    v.value("ats_untranslated_requests", double(ats_untranslated_));
+    v.value("messages_received", double(messages_in_));
+    atc_->report_stats(v);
+  }
   report_device_stats(v);
   v.end_group();
 }

@@ -30,9 +30,19 @@
 //     PBA inside one of its BARs (MsixTable), per-vector and function
 //     masking with pending bits.
 //
-// Not modeled: multi-function devices, INTx, FLR, ATS, TLP
-// processing hints, the 4 KiB boundary rule for requests that are not
-// naturally aligned.
+//   - ATS (sec. 10, with `ats`): the ATS Extended Capability and an
+//     AddressTranslationCache. While software has set ATS Control.Enable,
+//     every memory request (DMA helpers and forward_upstream; not MSIs)
+//     looks up the ATC; a miss sends a Translation Request first. A request
+//     the cached translation covers and permits goes up as a Translated
+//     request at the translated address; otherwise it goes Untranslated (the
+//     IOMMU translates it, or faults). An Invalidation Request message for
+//     this function drops the covered entries and completes (OK) after
+//     atc_invalidation_ns; clearing Enable empties the ATC.
+//
+// Not modeled: multi-function devices, INTx, FLR, PRI and PASID
+// capabilities, TLP processing hints, the 4 KiB boundary rule for requests
+// that are not naturally aligned.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -47,6 +57,7 @@
 #include "models/common/pcie_extension.h"
 #include "models/common/statistics.h"
 #include "models/common/timing_resource.h"
+#include "models/pcie/address_translation_cache.h"
 #include "models/pcie/config_space.h"
 #include "models/pcie/msix_table.h"
 #include "models/pcie/pcie_device.h"
@@ -66,6 +77,9 @@ struct PcieEndpointParams {
   uint32_t tags = 32;                    // outstanding non-posted requests
   bool msi = true;                       // offer an MSI capability
   double msix_latency_ns = 2.0;          // access to the MSI-X table / PBA
+  bool ats = false;                      // ATS capability and an ATC
+  uint32_t atc_entries = 64;             // ATC size (fully associative, LRU)
+  double atc_invalidation_ns = 50.0;     // Invalidation Request to its Completion
 
   void declare(vp::common::ParameterSet& p, const std::string& prefix);
 };
@@ -114,6 +128,10 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   uint64_t dma_errors() const { return dma_errors_; }
   uint64_t msis_sent() const { return msis_; }
   uint64_t unsupported_requests() const { return unsupported_; }
+  // Null without `ats`.
+  const AddressTranslationCache* atc() const { return atc_.get(); }
+  uint64_t ats_translation_requests() const { return ats_translation_requests_; }
+  uint64_t ats_translated_requests() const { return ats_translated_; }
   // One group named after the module: the base counters, then the
   // derived class's report_device_stats().
   void report_stats(vp::common::StatsVisitor& v) const;
@@ -148,6 +166,17 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
 
  private:
   void link_in_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  // A message routed to this function by ID (Invalidation Request, ...).
+  void message_in(tlm::tlm_generic_payload& gp, const vp::common::PcieExtension& ext,
+                  sc_core::sc_time& delay);
+  // Sends a memory request up the link, through the ATC when ATS is on.
+  void send_up(tlm::tlm_generic_payload& gp, vp::common::PcieExtension& ext,
+               sc_core::sc_time& delay);
+  // A Translation Request for the page of `address`; the new ATC entry, or
+  // null when the completion gives no usable translation.
+  const AtcEntry* fetch_translation(const vp::common::PcieExtension& ext, uint64_t address,
+                                    bool write, sc_core::sc_time& delay);
+  bool ats_active();  // Enable is set; empties the ATC when it was cleared
   // One TLP-sized request at absolute time `issue`; returns its status and
   // sets `done` to the absolute completion time.
   tlm::tlm_response_status request(tlm::tlm_command cmd, uint64_t address, void* data,
@@ -185,6 +214,11 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
 
   uint64_t dma_requests_ = 0, dma_bytes_ = 0, dma_blocked_ = 0, dma_errors_ = 0;
   uint64_t msis_ = 0, msi_masked_ = 0, bar_accesses_ = 0, unsupported_ = 0, forwarded_ = 0;
+  std::unique_ptr<AddressTranslationCache> atc_;
+  sc_core::sc_time atc_invalidation_;
+  bool ats_was_active_ = false;
+  uint64_t ats_translation_requests_ = 0, ats_translated_ = 0, ats_untranslated_ = 0;
+  uint64_t ats_failed_translations_ = 0, messages_in_ = 0;
 };
 
 }  // namespace vp::pcie

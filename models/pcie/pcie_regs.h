@@ -262,6 +262,16 @@ constexpr unsigned kExtCapNextShift = 20;
 constexpr uint32_t kExtCapNextMask = 0xffc;  // after the shift; DWORD aligned
 
 constexpr uint16_t kExtCapIdAcs = 0x000d;
+constexpr uint16_t kExtCapIdAts = 0x000f;
+
+// ATS Extended Capability (sec. 10.5.1).
+constexpr unsigned kAtsCapability = 0x04;                  // 16 bit
+constexpr unsigned kAtsControl = 0x06;                     // 16 bit
+constexpr uint16_t kAtsInvalidateQueueDepthMask = 0x001f;  // 0 means 32
+constexpr uint16_t kAtsPageAlignedRequest = 1u << 5;
+constexpr uint16_t kAtsGlobalInvalidateSupported = 1u << 6;
+constexpr uint16_t kAtsControlStuMask = 0x001f;  // Smallest Translation Unit: 2^(12+STU)
+constexpr uint16_t kAtsControlEnable = 1u << 15;
 
 // ACS Extended Capability (sec. 7.7.8): capability and control registers
 // share one bit layout.

@@ -103,6 +103,19 @@ void PcieSwitch::unsupported(tlm::tlm_generic_payload& gp) {
 void PcieSwitch::up_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
   ++downstream_;
   delay += latency_;
+  const auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  if (ext && ext->message != vp::common::MessageCode::kNone) {
+    // ID-routed (sec. 2.2.4.2): to the downstream port whose bus range holds
+    // the target.
+    for (auto& port : ports_) {
+      if (port->config().secondary_bus() <= usp_cfg_.secondary_bus() ||
+          !port->routes_bus(ext->bus()))
+        continue;
+      port->forward_down(gp, delay);
+      return;
+    }
+    return unsupported(gp);
+  }
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
   if (!upstream_port_claims(addr, len)) return unsupported(gp);
@@ -120,8 +133,11 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   delay += latency_;
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
+  const auto* msg = gp.get_extension<vp::common::PcieExtension>();
+  const bool message = msg && msg->message != vp::common::MessageCode::kNone;
   bool redirected = false;
   for (auto& port : ports_) {
+    if (message) break;  // messages from below go to the root complex
     if (port.get() == &from || !port->claims(addr, len)) continue;
     // Peer-to-peer (sec. 6.12.1.2): redirected upstream with ACS RR.
     if (from.acs_control() & cfg::kAcsP2pRequestRedirect) {
@@ -142,7 +158,7 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   }
   // Addresses inside the switch that no downstream port claims are not
   // forwarded up by the upstream port (it decodes them as its own).
-  if (!redirected && upstream_port_claims(addr, len)) return unsupported(gp);
+  if (!message && !redirected && upstream_port_claims(addr, len)) return unsupported(gp);
   if (!usp_view_.get().bus_master) return unsupported(gp);
   ++upstream_;
   up_out->b_transport(gp, delay);

@@ -57,7 +57,12 @@ void RootComplexParams::validate(const std::string& prefix) const {
 
 RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexParams& params,
                          const std::vector<PcieLinkParams>& root_port_links)
-    : sc_module(name), ecam("ecam"), mmio("mmio"), upstream("upstream"), params_(params) {
+    : sc_module(name),
+      ecam("ecam"),
+      mmio("mmio"),
+      messages("messages"),
+      upstream("upstream"),
+      params_(params) {
   params_.validate(std::string(this->name()) + ".");
   if (root_port_links.empty() || params_.first_root_port_device + root_port_links.size() > 32)
     throw vp::common::ParameterError(std::string(this->name()) +
@@ -67,6 +72,7 @@ RootComplex::RootComplex(sc_core::sc_module_name name, const RootComplexParams& 
   upstream_latency_ = vp::common::ns_to_time(params_.upstream_latency_ns);
   ecam.register_b_transport(this, &RootComplex::ecam_b_transport);
   mmio.register_b_transport(this, &RootComplex::mmio_b_transport);
+  messages.register_b_transport(this, &RootComplex::messages_b_transport);
   for (unsigned i = 0; i < root_port_links.size(); ++i)
     ports_.push_back(std::make_unique<RootPort>(
         ("rp" + std::to_string(i)).c_str(), root_port_links[i], static_cast<uint8_t>(i), *this,
@@ -141,6 +147,21 @@ void RootComplex::mmio_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
   gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
 }
 
+void RootComplex::messages_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+  ++messages_;
+  delay += downstream_latency_;
+  const auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  if (ext && ext->message != vp::common::MessageCode::kNone) {
+    for (auto& port : ports_) {
+      if (port->config().secondary_bus() == kRootBus || !port->routes_bus(ext->bus())) continue;
+      port->forward_down(gp, delay);
+      return;
+    }
+  }
+  ++message_errors_;
+  gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
 void RootComplex::route_upstream(DownstreamPort&, tlm::tlm_generic_payload& gp, sc_time& delay) {
   ++upstream_;
   const auto* ext = gp.get_extension<vp::common::PcieExtension>();
@@ -161,6 +182,8 @@ void RootComplex::report_stats(vp::common::StatsVisitor& v) const {
   v.value("config_errors", double(config_errors_));
   v.value("mmio_requests", double(mmio_));
   v.value("mmio_unsupported", double(mmio_errors_));
+  v.value("messages_down", double(messages_));
+  v.value("messages_unroutable", double(message_errors_));
   v.value("upstream_requests", double(upstream_));
   v.value("upstream_errors", double(upstream_errors_));
   v.value("msi_requests", double(msis_));

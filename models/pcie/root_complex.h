@@ -79,6 +79,11 @@ class RootComplex : public sc_core::sc_module, public UpstreamRouter {
   // Optional: a platform (or a test) may leave either unconnected.
   tlm_utils::simple_target_socket_optional<RootComplex> ecam;
   tlm_utils::simple_target_socket_optional<RootComplex> mmio;
+  // ID-routed messages to functions below (PcieExtension message, e.g. the
+  // IOMMU's ATS Invalidation Requests and Page Request Group Responses):
+  // routed by the target's bus number through the root port whose bus
+  // range holds it; none does: TLM_ADDRESS_ERROR_RESPONSE.
+  tlm_utils::simple_target_socket_optional<RootComplex> messages;
   tlm_utils::simple_initiator_socket<RootComplex> upstream;
 
   // One root port per entry of `root_port_links`.
@@ -104,6 +109,7 @@ class RootComplex : public sc_core::sc_module, public UpstreamRouter {
  private:
   void ecam_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void mmio_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  void messages_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool route_config(ConfigRequest& request);
 
   RootComplexParams params_;
@@ -111,6 +117,7 @@ class RootComplex : public sc_core::sc_module, public UpstreamRouter {
   std::vector<std::unique_ptr<RootPort>> ports_;
   uint64_t config_reads_ = 0, config_writes_ = 0, config_absent_ = 0, config_errors_ = 0;
   uint64_t mmio_ = 0, mmio_errors_ = 0, upstream_ = 0, upstream_errors_ = 0, msis_ = 0;
+  uint64_t messages_ = 0, message_errors_ = 0;
 };
 
 }  // namespace vp::pcie
