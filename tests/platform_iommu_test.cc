@@ -4,8 +4,11 @@
 #include <catch2/catch.hpp>
 #include <vector>
 
+#include "platform/pcie_topology.h"
 #include "platform/virtual_platform.h"
 #include "sw/drivers/dma_engine_driver.h"
+#include "sw/pci/ats.h"
+#include "sw/pci/pci_enumerator.h"
 
 using guest::drivers::DmaEngineDriver;
 using sc_core::SC_MS;
@@ -111,4 +114,137 @@ TEST_CASE("platform: guest-programmed IOMMU translates the DMA engine's IOVAs") 
   CHECK(faults[0].did == info.dma_device_id);
   CHECK(faults[0].iotval == unmapped_iova);
   CHECK(vp.iommu()->iotlb().hits() > 0);
+}
+
+// ---------------------------------------------------------------------------
+// ATS end to end: a DMA engine endpoint with an ATC below a switch. The
+// guest enumerates PCIe, enables ATS in the function (pci_enable_ats) and in
+// its device context (EN_ATS), and copies: the device translates through the
+// IOMMU once per page and sends Translated requests. A remapped page stays
+// stale in the ATC until the guest queues IOTINVAL.VMA + ATS.INVAL +
+// IOFENCE.C; the Invalidation Request travels down by ID to the function.
+
+namespace {
+
+constexpr uint64_t kCqb = 0x18, kCqt = 0x24, kCqcsr = 0x48;
+constexpr uint64_t kTcV = 1, kTcEnAts = 2;
+
+struct GuestCommandQueue {
+  guest::hal::Hal& hal;
+  uint64_t regs, base;
+  uint32_t tail = 0;
+  GuestCommandQueue(guest::hal::Hal& h, uint64_t iommu_regs)
+      : hal(h), regs(iommu_regs), base(h.pages().alloc_page()) {
+    hal.mem_fill(base, 0, 4096);
+    hal.mmio_write(regs + kCqb, 8, (base >> 12) << 10 | (8 - 1));  // 256 entries
+    hal.mmio_write(regs + kCqcsr, 4, 1);                           // cqen
+  }
+  void submit(uint64_t dw0, uint64_t dw1) {
+    hal.mem_write64(base + 16 * tail, dw0);
+    hal.mem_write64(base + 16 * tail + 8, dw1);
+    tail = (tail + 1) % 256;
+    hal.mmio_write(regs + kCqt, 4, tail);
+  }
+  // IOFENCE.C with AV=1: waits until DATA lands at `flag`.
+  bool fence(uint64_t flag) {
+    hal.mem_write64(flag, 0);
+    submit(2 | (1u << 10) | (uint64_t(0xf1a6) << 32), flag >> 2);
+    for (int i = 0; i < 1000; ++i) {
+      if (hal.mem_read64(flag) == 0xf1a6) return true;
+      hal.delay(sc_time(1, sc_core::SC_US));
+    }
+    return false;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("platform: an ATS-capable DMA engine caches translations and obeys ATS.INVAL") {
+  PlatformParams p;
+  p.pcie = vp::platform::parse_pcie_topology(nlohmann::json::parse(R"({"nodes": [
+      {"name": "rp0", "type": "root_port", "link": {"generation": 4, "width": 8}},
+      {"name": "sw0", "type": "switch", "parent": "rp0", "downstream_ports": 2},
+      {"name": "dma0", "type": "dma_engine", "parent": "sw0", "port": 1,
+       "params": {"ats": true, "atc_entries": 16}}]})"));
+  VirtualPlatform vp("vp", p);
+  const auto info = vp.info();
+  auto* dev = vp.pcie()->find_endpoint("dma0");
+  REQUIRE(dev != nullptr);
+  uint16_t rid = 0;
+  vp.cpu().run([&](guest::hal::Hal& hal) {
+    guest::pci::Ecam ecam(hal, info.pcie_ecam_base, 0, info.pcie_buses - 1);
+    guest::pci::PciEnumerator pci(ecam, {{info.pcie_mmio32_base, info.pcie_mmio32_size},
+                                         {info.pcie_mmio64_base, info.pcie_mmio64_size}});
+    REQUIRE(pci.scan() == 0);
+    guest::pci::pci_dev* d = pci.pci_get_device(0x1b36, 0x0020, nullptr);
+    REQUIRE(d != nullptr);
+    REQUIRE(guest::pci::pci_enable_device(*d) == 0);
+    guest::pci::pci_set_master(*d);
+    REQUIRE(guest::pci::pci_ats_supported(*d));
+    CHECK(guest::pci::pci_ats_queue_depth(*d) == 32);
+    REQUIRE(guest::pci::pci_enable_ats(*d, 12) == 0);
+    rid = d->requester_id();
+
+    // 2LVL DDT, extended DCs: the function's DC with EN_ATS and Sv39.
+    const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
+    hal.mem_fill(ddt, 0, 4096);
+    hal.mem_fill(leaf, 0, 4096);
+    hal.mem_write64(ddt + 8 * ((rid >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));
+    GuestIoPageTable pt(hal);
+    const uint64_t dc = leaf + 64 * (rid & 0x3f);
+    hal.mem_write64(dc + 0, kTcV | kTcEnAts);
+    hal.mem_write64(dc + 16, uint64_t(4) << 12);                    // PSCID 4
+    hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));  // iosatp
+    const uint64_t src = hal.pages().alloc_page(), dst = hal.pages().alloc_page();
+    const uint64_t dst2 = hal.pages().alloc_page(), ring = hal.pages().alloc_page();
+    pt.map(0x1000'0000, src, 4096);
+    pt.map(0x2000'0000, dst, 4096);
+    pt.map(0x3000'0000, ring, 4096);
+    pt.map(hal.msi_doorbell(), hal.msi_doorbell(), 4096);
+    hal.mmio_write(info.iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+
+    DmaEngineDriver drv(hal, guest::pci::pci_resource_start(*d, 0), 1, 64);
+    REQUIRE(drv.probe_with_ring(ring, 0x3000'0000) == 0);
+    std::vector<uint8_t> data(256), back(256);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i ^ 0x5a);
+    hal.mem_write(src, data.data(), data.size());
+    auto copy_to = [&](uint64_t pa) {
+      hal.mem_fill(dst, 0, 4096);
+      hal.mem_fill(dst2, 0, 4096);
+      REQUIRE(drv.copy(0x1000'0000, 0x2000'0000, 256, sc_time(1, SC_MS)) == 0);
+      hal.mem_read(pa, back.data(), back.size());
+      return back == data;
+    };
+    CHECK(copy_to(dst));
+    const uint64_t translations = dev->ats_translation_requests();
+    CHECK(translations >= 3);  // ring, source and destination pages (and the MSI page)
+    CHECK(dev->ats_translated_requests() > 0);
+    CHECK(copy_to(dst));
+    CHECK(dev->ats_translation_requests() == translations);  // all from the ATC now
+
+    // Remap the destination IOVA. Without invalidation the ATC still sends
+    // the device to the old page.
+    pt.map(0x2000'0000, dst2, 4096);
+    CHECK(copy_to(dst));
+    // IOTINVAL.VMA (all), ATS.INVAL for the 4 KiB page, IOFENCE.C.
+    GuestCommandQueue cq(hal, info.iommu_regs);
+    cq.submit(1, 0);
+    cq.submit(4 | (uint64_t(rid) << 40), 0x2000'0000);
+    REQUIRE(cq.fence(hal.pages().alloc_page()));
+    CHECK(copy_to(dst2));
+    CHECK(dev->ats_translation_requests() == translations + 1);
+
+    // An invalidation for a function that does not exist (bus 0x0f): no
+    // completion comes back, so the fence stops the queue with cmd_to.
+    cq.submit(4 | (uint64_t(0x0f00) << 40), 0x2000'0000);
+    CHECK_FALSE(cq.fence(hal.pages().alloc_page()));
+    CHECK((hal.mmio_read(info.iommu_regs + kCqcsr, 4) & (1u << 9)) != 0);  // cmd_to
+  });
+  sc_start();
+  CHECK_FALSE(vp.cpu().failed());
+  REQUIRE(dev->atc() != nullptr);
+  CHECK(dev->atc()->invalidation_requests() == 1);
+  CHECK(dev->atc()->invalidated_entries() == 1);
+  CHECK(vp.iommu()->recent_faults().empty());
+  CHECK(vp.iommu()->command_queue().ats_timeouts() == 1);
 }

@@ -64,6 +64,10 @@ struct pci_dev {
   // Capability offsets (0 = absent).
   uint8_t pcie_cap = 0, msi_cap = 0, msix_cap = 0, pm_cap = 0;
   uint16_t acs_cap = 0;
+  uint16_t ats_cap = 0;
+
+  bool ats_enabled = false;  // set by pci_enable_ats()
+  uint8_t ats_stu = 0;       // log2 of the Smallest Translation Unit
   uint8_t pcie_type = 0;  // PCI_EXP_TYPE_* when pcie_cap
 
   bool msi_enabled = false;

@@ -301,6 +301,7 @@ void PciEnumerator::read_capabilities(pci_dev& dev) {
     dev.pcie_type = (flags & PCI_EXP_FLAGS_TYPE) >> PCI_EXP_FLAGS_TYPE_SHIFT;
   }
   dev.acs_cap = static_cast<uint16_t>(pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS));
+  dev.ats_cap = static_cast<uint16_t>(pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ATS));
 }
 
 void PciEnumerator::probe_bridge_windows(pci_dev& bridge) {

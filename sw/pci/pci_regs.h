@@ -195,6 +195,15 @@ constexpr uint16_t PCI_EXT_CAP_ID_ACS = 0x000d;
 constexpr uint16_t PCI_EXT_CAP_ID_ATS = 0x000f;
 constexpr uint16_t PCI_EXT_CAP_ID_PASID = 0x001b;
 
+// ATS Extended Capability (sec. 10.5.1), offsets from the capability.
+constexpr unsigned PCI_ATS_CAP = 0x04;   // 16 bit
+constexpr unsigned PCI_ATS_CTRL = 0x06;  // 16 bit
+constexpr uint16_t PCI_ATS_CAP_QDEP_MASK = 0x001f;  // Invalidate Queue Depth, 0 = 32
+constexpr uint16_t PCI_ATS_CAP_PAGE_ALIGNED = 1u << 5;
+constexpr uint16_t PCI_ATS_CTRL_ENABLE = 1u << 15;
+constexpr uint16_t PCI_ATS_CTRL_STU_MASK = 0x001f;  // Smallest Translation Unit
+constexpr unsigned PCI_ATS_MIN_STU = 12;            // STU 0 is 4 KiB
+
 // ACS Extended Capability (sec. 7.7.8), offsets from the capability.
 constexpr unsigned PCI_ACS_CAP = 0x04;    // 16 bit
 constexpr unsigned PCI_ACS_CTRL = 0x06;   // 16 bit
