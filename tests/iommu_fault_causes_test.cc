@@ -38,6 +38,15 @@ IommuParams with_mrif() {
   return p;
 }
 
+// A second stage (MSI translation needs one) and an MSI page table at
+// `msipt` for virtual interrupt files at GPA 0x28000000.
+void msi_context(IommuBench& b, DeviceContext& dc, uint64_t msipt) {
+  dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
+               dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
+  dc.msiptp = dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
+  dc.msi_addr_pattern = 0x28000000 >> 12;
+}
+
 uint64_t fsc_sv39(uint64_t root) {
   return dc::fsc::kMode.make(iosatp_mode::kSv39) | dc::fsc::kPpn.make(root >> 12);
 }
@@ -113,13 +122,7 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
        }},
       {"MSI PTE load access fault", cause::kMsiPteLoadAccessFault, ttyp::kUntranslatedWrite, false,
        0, false, false, true, 0x28000000, 0,
-       [](IommuBench& b, DeviceContext& dc) {
-         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
-                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
-         dc.msiptp =
-             dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(kNowhere >> 12);
-         dc.msi_addr_pattern = 0x28000000 >> 12;
-       }},
+       [](IommuBench& b, DeviceContext& dc) { msi_context(b, dc, kNowhere); }},
       {"instruction access fault (page table outside memory)", cause::kInstructionAccessFault,
        ttyp::kUntranslatedReadForExecute, false, 0, false, true, false, 0x1000, 0,
        [](IommuBench&, DeviceContext& dc) { dc.fsc = fsc_sv39(kNowhere); }},
@@ -131,23 +134,13 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
        }},
       {"MSI PTE not valid", cause::kMsiPteNotValid, ttyp::kUntranslatedWrite, false, 0, false,
        false, true, 0x28000000, 0,
-       [](IommuBench& b, DeviceContext& dc) {
-         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
-                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
-         dc.msiptp = dc::msiptp::kMode.make(dc::msiptp::kModeFlat) |
-                     dc::msiptp::kPpn.make(b.alloc_page() >> 12);  // all PTEs V=0
-         dc.msi_addr_pattern = 0x28000000 >> 12;
-       },
+       [](IommuBench& b, DeviceContext& dc) { msi_context(b, dc, b.alloc_page()); },  // V=0
        4},
       {"MSI PTE misconfigured (M=2)", cause::kMsiPteMisconfigured, ttyp::kUntranslatedWrite, false,
        0, false, false, true, 0x28000000, 0,
        [](IommuBench& b, DeviceContext& dc) {
          const uint64_t msipt = b.alloc_page();
-         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
-                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
-         dc.msiptp =
-             dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
-         dc.msi_addr_pattern = 0x28000000 >> 12;
+         msi_context(b, dc, msipt);
          b.poke64(msipt, msi_pte::kV.make(1) | msi_pte::kM.make(2));
        },
        4},
@@ -155,11 +148,7 @@ TEST_CASE("iommu faults: each cause code reaches the fault queue with every fiel
        false, 0, false, false, true, 0x28000000, 0,
        [](IommuBench& b, DeviceContext& dc) {
          const uint64_t msipt = b.alloc_page();
-         dc.iohgatp = dc::iohgatp::kMode.make(iohgatp_mode::kSv39x4) |
-                      dc::iohgatp::kPpn.make(b.alloc_page(16384) >> 12);
-         dc.msiptp =
-             dc::msiptp::kMode.make(dc::msiptp::kModeFlat) | dc::msiptp::kPpn.make(msipt >> 12);
-         dc.msi_addr_pattern = 0x28000000 >> 12;
+         msi_context(b, dc, msipt);
          b.poke64(msipt, msi_pte::kV.make(1) | msi_pte::kM.make(msi_pte::kModeMrif) |
                              msi_pte::kMrifAddress.make(kNowhere >> 9));
          b.poke64(msipt + 8, msi_pte::kNppn.make(0x91000));

@@ -69,4 +69,24 @@ class PcieExtension : public tlm::tlm_extension<PcieExtension> {
   }
 };
 
+// One 8-byte request carrying `ext` on an initiator socket: a message body
+// (write) or an ATS translation request (read of the completion entry).
+// Returns the response status; the payload and extension are the caller's.
+template <typename Socket>
+tlm::tlm_response_status transport_qword(Socket& socket, tlm::tlm_command cmd, uint64_t address,
+                                         uint64_t* data, PcieExtension& ext,
+                                         sc_core::sc_time& delay) {
+  tlm::tlm_generic_payload gp;
+  gp.set_command(cmd);
+  gp.set_address(address);
+  gp.set_data_ptr(reinterpret_cast<unsigned char*>(data));
+  gp.set_data_length(8);
+  gp.set_streaming_width(8);
+  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  gp.set_extension(&ext);
+  socket->b_transport(gp, delay);
+  gp.clear_extension(&ext);
+  return gp.get_response_status();
+}
+
 }  // namespace vp::common

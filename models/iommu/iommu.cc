@@ -663,17 +663,8 @@ bool Iommu::send_device_message(vp::common::MessageCode code, uint32_t did, bool
   ext.pasid_valid = pv;
   ext.pasid = pv ? pid : 0;
   ext.message = code;
-  tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_WRITE_COMMAND);
-  gp.set_address(0);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&payload));
-  gp.set_data_length(8);
-  gp.set_streaming_width(8);
-  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  gp.set_extension(&ext);
-  device_messages->b_transport(gp, delay);
-  gp.clear_extension(&ext);
-  return gp.get_response_status() == tlm::TLM_OK_RESPONSE;
+  return vp::common::transport_qword(device_messages, tlm::TLM_WRITE_COMMAND, 0, &payload, ext,
+                                     delay) == tlm::TLM_OK_RESPONSE;
 }
 
 void Iommu::page_request(tlm::tlm_generic_payload& gp, TranslationRequest rq,

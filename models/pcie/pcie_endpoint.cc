@@ -398,18 +398,10 @@ const AtcEntry* PcieEndpoint::fetch_translation(const vp::common::PcieExtension&
   request.no_write = !write;
   request.is_msi = false;
   uint64_t entry = 0;
-  tlm::tlm_generic_payload gp;
-  gp.set_command(tlm::TLM_READ_COMMAND);
-  gp.set_address(address & ~0xfffull);
-  gp.set_data_ptr(reinterpret_cast<unsigned char*>(&entry));
-  gp.set_data_length(8);
-  gp.set_streaming_width(8);
-  gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  gp.set_extension(&request);
-  link_out->b_transport(gp, delay);
-  gp.clear_extension(&request);
+  const tlm::tlm_response_status status = vp::common::transport_qword(
+      link_out, tlm::TLM_READ_COMMAND, address & ~0xfffull, &entry, request, delay);
   const AtsCompletion c = AtsCompletion::decode(entry);
-  if (!gp.is_response_ok() || c.untranslated_only || (!c.read && !c.write)) {
+  if (status != tlm::TLM_OK_RESPONSE || c.untranslated_only || (!c.read && !c.write)) {
     ++ats_failed_translations_;
     return nullptr;
   }
