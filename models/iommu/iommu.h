@@ -14,8 +14,9 @@
 //   device_messages  optional initiator: PCIe messages to devices (ATS
 //               Invalidation Requests from ATS.INVAL, Page Request Group
 //               Responses from ATS.PRGR or the IOMMU itself), ID-routed by
-//               the PcieExtension's segment/rid. Unbound: no device keeps an
-//               ATC, so ATS.INVAL completes at once. An error response to an
+//               the PcieExtension's segment/rid (the platform binds it to the
+//               root complex's `messages`). Unbound: no device keeps an ATC,
+//               so ATS.INVAL completes at once. An error response to an
 //               Invalidation Request means no completion came: cmd_to.
 //
 // Translation follows spec 2.3 ("Process to translate an IOVA"): ddtp mode,
