@@ -6,9 +6,10 @@
 // second-stage PTEs (Privileged spec, Sv39/48/57 and Sv39x4/48x4/57x4, with
 // Svnapot/Svpbmt), ddtp/iosatp/iohgatp/pdtp mode encodings, the capabilities
 // and fctl fields the walkers check (Registers 5.3-5.5), fault causes, TTYP,
-// the fault record (In-memory queues 3.2) and command layouts (3.1).
-// Not modeled: RV32 formats (Sv32, Sv32x4, SXL=1), MSI page-table entries
-// (AIA), page-request records.
+// the fault record (In-memory queues 3.2), the page-request record (3.3),
+// command layouts (3.1), and the AIA's MSI page-table entries and MRIF
+// layout.
+// Not modeled: RV32 formats (Sv32, Sv32x4, SXL=1).
 //
 // The guest's IOMMU driver has its own copy of these layouts on purpose (see
 // DESIGN.md): a shared header would let one wrong offset pass in both.
