@@ -2,6 +2,7 @@
 // driver would: the guest builds a 2-level DDT and an Sv39 page table in its
 // own memory, points ddtp at it over MMIO and gives the DMA engine IOVAs.
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <vector>
 
 #include "platform/pcie_topology.h"
@@ -247,4 +248,128 @@ TEST_CASE("platform: an ATS-capable DMA engine caches translations and obeys ATS
   CHECK(dev->atc()->invalidated_entries() == 1);
   CHECK(vp.iommu()->recent_faults().empty());
   CHECK(vp.iommu()->command_queue().ats_timeouts() == 1);
+}
+
+// PRI end to end: the destination page is not mapped when the copy starts.
+// The device's translation comes back without permission, so it sends a
+// page request and waits; the guest, playing the page-fault handler, takes
+// the record from the page-request queue, maps the page, and answers with
+// ATS.PRGR; the device asks again and the copy completes without a fault.
+TEST_CASE("platform: a PRI-capable DMA engine has the guest map a missing page on demand") {
+  PlatformParams p;
+  p.pcie = vp::platform::parse_pcie_topology(nlohmann::json::parse(R"({"nodes": [
+      {"name": "rp0", "type": "root_port", "link": {"generation": 4, "width": 8}},
+      {"name": "sw0", "type": "switch", "parent": "rp0", "downstream_ports": 2},
+      {"name": "dma0", "type": "dma_engine", "parent": "sw0", "port": 0,
+       "params": {"ats": true, "pri": true}}]})"));
+  VirtualPlatform vp("vp", p);
+  const auto info = vp.info();
+  auto* dev = vp.pcie()->find_endpoint("dma0");
+  REQUIRE(dev != nullptr);
+  constexpr uint64_t kPqb = 0x38, kPqh = 0x40, kPqt = 0x44, kPqcsr = 0x50, kTcEnPri = 4;
+  uint64_t record[2] = {0, 0};
+  uint16_t rid = 0;
+  vp.cpu().run([&](guest::hal::Hal& hal) {
+    guest::pci::Ecam ecam(hal, info.pcie_ecam_base, 0, info.pcie_buses - 1);
+    guest::pci::PciEnumerator pci(ecam, {{info.pcie_mmio32_base, info.pcie_mmio32_size},
+                                         {info.pcie_mmio64_base, info.pcie_mmio64_size}});
+    REQUIRE(pci.scan() == 0);
+    guest::pci::pci_dev* d = pci.pci_get_device(0x1b36, 0x0020, nullptr);
+    REQUIRE(d != nullptr);
+    REQUIRE(guest::pci::pci_enable_device(*d) == 0);
+    guest::pci::pci_set_master(*d);
+    REQUIRE(guest::pci::pci_enable_ats(*d, 12) == 0);
+    REQUIRE(guest::pci::pci_enable_pri(*d, 8) == 0);
+    CHECK(d->pri_reqs_alloc == 8);
+    CHECK(guest::pci::pci_enable_pri(*d, 8) == -EINVAL);  // already on
+    rid = d->requester_id();
+
+    const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
+    hal.mem_fill(ddt, 0, 4096);
+    hal.mem_fill(leaf, 0, 4096);
+    hal.mem_write64(ddt + 8 * ((rid >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));
+    GuestIoPageTable pt(hal);
+    const uint64_t dc = leaf + 64 * (rid & 0x3f);
+    hal.mem_write64(dc + 0, kTcV | kTcEnAts | kTcEnPri);
+    hal.mem_write64(dc + 16, uint64_t(5) << 12);
+    hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));
+    // Page-request queue: 256 records, enabled.
+    const uint64_t pq = hal.pages().alloc_page();
+    hal.mmio_write(info.iommu_regs + kPqb, 8, (pq >> 12) << 10 | (8 - 1));
+    hal.mmio_write(info.iommu_regs + kPqcsr, 4, 1);
+    const uint64_t src = hal.pages().alloc_page(), dst = hal.pages().alloc_page();
+    const uint64_t ring = hal.pages().alloc_page();
+    pt.map(0x1000'0000, src, 4096);
+    pt.map(0x3000'0000, ring, 4096);
+    pt.map(hal.msi_doorbell(), hal.msi_doorbell(), 4096);
+    hal.mmio_write(info.iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+    GuestCommandQueue cq(hal, info.iommu_regs);
+
+    DmaEngineDriver drv(hal, guest::pci::pci_resource_start(*d, 0), 1, 64);
+    REQUIRE(drv.probe_with_ring(ring, 0x3000'0000) == 0);
+    std::vector<uint8_t> data(512), back(512);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 3 + 1);
+    hal.mem_write(src, data.data(), data.size());
+    hal.mem_fill(dst, 0, 4096);
+    REQUIRE(drv.queue_copy(0x1000'0000, 0x2000'0000, 512, true) == 0);
+    drv.kick();
+    // The page-fault handler: wait for the record, fix the mapping, answer.
+    bool handled = false;
+    for (int i = 0; i < 200 && !handled; ++i) {
+      hal.delay(sc_time(1, sc_core::SC_US));
+      const uint32_t head = uint32_t(hal.mmio_read(info.iommu_regs + kPqh, 4));
+      if (uint32_t(hal.mmio_read(info.iommu_regs + kPqt, 4)) == head) continue;
+      record[0] = hal.mem_read64(pq + 16 * head);
+      record[1] = hal.mem_read64(pq + 16 * head + 8);
+      pt.map(record[1] & ~0xfffull, dst, 4096);
+      hal.mmio_write(info.iommu_regs + kPqh, 4, head + 1);
+      const uint64_t prgi = (record[1] >> 3) & 0x1ff;
+      cq.submit(4 | (1u << 7) | (uint64_t(rid) << 40), prgi << 32);  // ATS.PRGR, Success
+      handled = true;
+    }
+    REQUIRE(handled);
+    REQUIRE(drv.wait(sc_time(1, SC_MS)) == 0);
+    hal.mem_read(dst, back.data(), back.size());
+    CHECK(back == data);
+
+    // A handler that answers Response Failure: the copy fails, the function
+    // reports Response Failure and Stopped, and asks no more.
+    REQUIRE(drv.queue_copy(0x1000'0000, 0x9000'0000, 64, true) == 0);
+    drv.kick();
+    for (int i = 0; i < 200; ++i) {
+      hal.delay(sc_time(1, sc_core::SC_US));
+      const uint32_t head = uint32_t(hal.mmio_read(info.iommu_regs + kPqh, 4));
+      if (uint32_t(hal.mmio_read(info.iommu_regs + kPqt, 4)) == head) continue;
+      const uint64_t prgi = (hal.mem_read64(pq + 16 * head + 8) >> 3) & 0x1ff;
+      hal.mmio_write(info.iommu_regs + kPqh, 4, head + 1);
+      cq.submit(4 | (1u << 7) | (uint64_t(rid) << 40), prgi << 32 | uint64_t(0xf) << 44);
+      break;
+    }
+    CHECK(drv.wait(sc_time(1, SC_MS)) == -EIO);
+    uint16_t status = 0;
+    REQUIRE(guest::pci::pci_read_config_word(*d, d->pri_cap + guest::pci::PCI_PRI_STATUS,
+                                             &status) == 0);
+    CHECK((status & guest::pci::PCI_PRI_STATUS_RF) != 0);
+    CHECK((status & guest::pci::PCI_PRI_STATUS_STOPPED) != 0);
+    REQUIRE(drv.probe_with_ring(ring, 0x3000'0000) == 0);  // the engine stopped on the error
+    REQUIRE(drv.queue_copy(0x1000'0000, 0xa000'0000, 64, true) == 0);
+    drv.kick();
+    CHECK(drv.wait(sc_time(1, SC_MS)) == -EIO);
+  });
+  sc_start();
+  CHECK_FALSE(vp.cpu().failed());
+  // The record: the device's requester ID, no PASID, a write request for the
+  // page, last of its group.
+  CHECK((record[0] >> 40) == rid);
+  CHECK((record[0] & (1ull << 32)) == 0);
+  CHECK((record[1] & ~0xfffull) == 0x2000'0000);
+  CHECK((record[1] & 0x7) == 0x7);   // R, W, L
+  CHECK(dev->page_requests() == 2);  // none after the Response Failure
+  CHECK(vp.iommu()->page_request_queue().count(vp::iommu::PageRequestQueue::Outcome::kQueued) == 2);
+  // After the refused page and while stopped, the writes went Untranslated
+  // and the IOMMU recorded them as write page faults.
+  REQUIRE(vp.iommu()->recent_faults().size() == 2);
+  CHECK(vp.iommu()->recent_faults()[0].cause == 15);
+  CHECK(vp.iommu()->recent_faults()[0].iotval == 0x9000'0000);
+  CHECK(vp.iommu()->recent_faults()[1].iotval == 0xa000'0000);
 }

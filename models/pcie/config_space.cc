@@ -424,6 +424,18 @@ unsigned ConfigSpace::add_ats_capability(unsigned invalidate_queue_depth) {
   return off;
 }
 
+unsigned ConfigSpace::add_pri_capability(uint32_t outstanding_capacity) {
+  if (pri_cap_) throw std::invalid_argument(name_ + ": Page Request Capability added twice");
+  const unsigned off = allocate_extended_capability(kExtCapIdPri, 1, 16);
+  pri_cap_ = off;
+  init(off + kPriControl, 2, 0, kPriControlEnable | kPriControlReset);
+  init(off + kPriStatus, 2, kPriStatusStopped, 0,
+       kPriStatusResponseFailure | kPriStatusUnexpectedPrgIndex);
+  init(off + kPriOutstandingCapacity, 4, outstanding_capacity);
+  init(off + kPriOutstandingAllocation, 4, 0, 0xffffffffu);
+  return off;
+}
+
 // --- software access ------------------------------------------------------------
 
 bool ConfigSpace::bad_access(unsigned offset, unsigned size) const {
@@ -604,6 +616,10 @@ bool ConfigSpace::msix_function_masked() const {
 
 uint16_t ConfigSpace::acs_supported() const {
   return acs_cap_ ? get16(acs_cap_ + kAcsCapability) & kAcsControlMask : 0;
+}
+
+bool ConfigSpace::pri_enabled() const {
+  return pri_cap_ && (get16(pri_cap_ + kPriControl) & kPriControlEnable);
 }
 
 bool ConfigSpace::ats_enabled() const {

@@ -101,6 +101,10 @@ class ConfigSpace {
   // ATS (sec. 10.5.1) at 0x100+: Invalidate Queue Depth 1..32, Page Aligned
   // Request and Global Invalidate supported; STU and Enable writable.
   unsigned add_ats_capability(unsigned invalidate_queue_depth);
+  // Page Request Interface (sec. 10.5.2): Enable and Reset writable,
+  // Response Failure / UPRGI RW1C, the capacity read-only, the allocation
+  // writable.
+  unsigned add_pri_capability(uint32_t outstanding_capacity);
 
   // Walks the list from the Capabilities Pointer; 0 if not found.
   unsigned find_capability(uint8_t id) const;
@@ -195,7 +199,9 @@ class ConfigSpace {
   uint16_t acs_supported() const;
   uint16_t acs_control() const;  // cfg::kAcs* bits that are enabled
   bool ats_enabled() const;      // ATS Control.Enable
-  unsigned ats_stu() const;      // ATS Control.STU
+  bool pri_enabled() const;      // Page Request Control.Enable
+  unsigned pri_capability() const { return pri_cap_; }
+  unsigned ats_stu() const;  // ATS Control.STU
   bool acs_enabled(uint16_t bit) const { return acs_control() & bit; }
   uint32_t acs_egress_control_vector() const;
 
@@ -232,7 +238,7 @@ class ConfigSpace {
   unsigned next_cap_ = cfg::kFirstCapabilityOffset;
   unsigned last_ext_cap_ = 0;
   unsigned next_ext_cap_ = cfg::kExtendedCapabilityStart;
-  unsigned pcie_cap_ = 0, msi_cap_ = 0, msix_cap_ = 0, acs_cap_ = 0, ats_cap_ = 0;
+  unsigned pcie_cap_ = 0, msi_cap_ = 0, msix_cap_ = 0, acs_cap_ = 0, ats_cap_ = 0, pri_cap_ = 0;
   bool msi_masking_ = false;
   mutable uint64_t errors_ = 0;
   uint64_t version_ = 0;

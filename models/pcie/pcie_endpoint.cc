@@ -6,6 +6,7 @@
 
 #include "models/common/parameters.h"
 #include "models/common/sim_time.h"
+#include "models/pcie/ats_messages.h"
 
 namespace vp::pcie {
 
@@ -26,6 +27,11 @@ void PcieEndpointParams::declare(vp::common::ParameterSet& p, const std::string&
         4096);
   p.add(prefix + "atc_invalidation_ns", atc_invalidation_ns, "ns",
         "from an Invalidation Request to its Completion");
+  p.add(prefix + "pri", pri, "Page Request Interface (PCIe sec. 10.4); needs ats");
+  p.add(prefix + "pri_outstanding", pri_outstanding, "requests",
+        "Outstanding Page Request Capacity", 1, 0xffffffffu);
+  p.add(prefix + "pri_timeout_ns", pri_timeout_ns, "ns",
+        "how long a page request waits for its group response");
 }
 
 PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParams& params)
@@ -54,6 +60,11 @@ PcieEndpoint::PcieEndpoint(sc_core::sc_module_name name, const PcieEndpointParam
     atc_ = std::make_unique<AddressTranslationCache>(params.atc_entries);
     atc_invalidation_ = vp::common::ns_to_time(params.atc_invalidation_ns);
   }
+  if (params.pri) {
+    if (!params.ats) throw std::invalid_argument(std::string(this->name()) + ": pri needs ats");
+    cfg_.add_pri_capability(params.pri_outstanding);
+    pri_timeout_ = vp::common::ns_to_time(params.pri_timeout_ns);
+  }
   ext_ = new vp::common::PcieExtension;
   gp_.set_extension(ext_);
   gp_.set_byte_enable_ptr(nullptr);
@@ -69,6 +80,7 @@ bool PcieEndpoint::config_request(ConfigRequest& r) {
     rid_ = vp::common::make_rid(r.bus, r.device, 0);
     // Clearing the MSI-X Function Mask releases pending vectors.
     if (msix_) flush_msix(sc_core::sc_time_stamp());
+    if (cfg_.pri_capability()) pri_control_written();
     config_written(r.offset, r.gp->get_data_length());
   }
   return true;
@@ -373,7 +385,12 @@ void PcieEndpoint::send_up(tlm::tlm_generic_payload& gp, vp::common::PcieExtensi
   const uint64_t last = addr + (gp.get_data_length() ? gp.get_data_length() - 1 : 0);
   const bool write = gp.is_write();
   const AtcEntry* e = atc_->lookup(ext.pasid_valid, ext.pasid, addr);
-  if (!e || !(write ? e->write : e->read)) e = fetch_translation(ext, addr, write, delay);
+  if (!e || !(write ? e->write : e->read)) {
+    bool denied = false;
+    e = fetch_translation(ext, addr, write, delay, &denied);
+    if (denied && request_page(ext, addr, write, delay))
+      e = fetch_translation(ext, addr, write, delay, &denied);
+  }
   if (e && (write ? e->write : e->read) && e->contains(last)) {
     ++ats_translated_;
     const uint64_t offset = e->log2 >= 64 ? addr : addr & ((1ull << e->log2) - 1);
@@ -391,8 +408,10 @@ void PcieEndpoint::send_up(tlm::tlm_generic_payload& gp, vp::common::PcieExtensi
 }
 
 const AtcEntry* PcieEndpoint::fetch_translation(const vp::common::PcieExtension& ext,
-                                                uint64_t address, bool write, sc_time& delay) {
+                                                uint64_t address, bool write, sc_time& delay,
+                                                bool* denied) {
   ++ats_translation_requests_;
+  *denied = false;
   vp::common::PcieExtension request = ext;
   request.address_type = vp::common::AddressType::kTranslationRequest;
   request.no_write = !write;
@@ -403,8 +422,10 @@ const AtcEntry* PcieEndpoint::fetch_translation(const vp::common::PcieExtension&
   const AtsCompletion c = AtsCompletion::decode(entry);
   if (status != tlm::TLM_OK_RESPONSE || c.untranslated_only || (!c.read && !c.write)) {
     ++ats_failed_translations_;
+    *denied = status == tlm::TLM_OK_RESPONSE && !c.untranslated_only;
     return nullptr;
   }
+  if (!(write ? c.write : c.read)) *denied = true;
   AtcEntry e;
   e.pv = ext.pasid_valid;
   e.pasid = ext.pasid_valid ? ext.pasid : 0;
@@ -417,6 +438,74 @@ const AtcEntry* PcieEndpoint::fetch_translation(const vp::common::PcieExtension&
   return atc_->insert(e);
 }
 
+void PcieEndpoint::pri_control_written() {
+  // Sec. 10.5.2.3: Stopped reads 1 while Enable is 0; setting Enable starts
+  // the interface afresh (also after a Response Failure stopped it).
+  const unsigned status_reg = cfg_.pri_capability() + cfg::kPriStatus;
+  const unsigned control_reg = cfg_.pri_capability() + cfg::kPriControl;
+  if (cfg_.get16(control_reg) & cfg::kPriControlReset) {
+    // Reset (only meaningful while disabled): forget the outstanding group.
+    cfg_.set16(control_reg, uint16_t(cfg_.get16(control_reg) & ~cfg::kPriControlReset));
+    if (!cfg_.pri_enabled()) pending_prg_ = -1;
+  }
+  const bool enabled = cfg_.pri_enabled();
+  uint16_t status = cfg_.get16(status_reg);
+  if (enabled && !pri_was_enabled_) {
+    status = uint16_t(status & ~cfg::kPriStatusStopped);
+    pri_stopped_ = false;
+  } else if (!enabled) {
+    status = uint16_t(status | cfg::kPriStatusStopped);
+  }
+  if (status != cfg_.get16(status_reg)) cfg_.set16(status_reg, status);
+  pri_was_enabled_ = enabled;
+}
+
+bool PcieEndpoint::request_page(const vp::common::PcieExtension& ext, uint64_t address, bool write,
+                                sc_time& delay) {
+  const unsigned pri = cfg_.pri_capability();
+  if (!pri || !cfg_.pri_enabled()) return false;
+  const unsigned status_reg = pri + cfg::kPriStatus;
+  if (pri_stopped_) {
+    ++pri_refused_;
+    return false;
+  }
+  const unsigned index = next_prg_index_++ & ats_msg::kPrgIndexMask;
+  uint64_t body = ats_msg::page_request(address, index, true, write);
+  vp::common::PcieExtension msg = ext;
+  msg.message = vp::common::MessageCode::kPageRequest;
+  msg.address_type = vp::common::AddressType::kUntranslated;
+  msg.no_write = false;
+  msg.is_msi = false;
+  pending_prg_ = int(index);
+  prg_response_code_ = -1;
+  ++page_requests_;
+  if (vp::common::transport_qword(link_out, tlm::TLM_WRITE_COMMAND, 0, &body, msg, delay) !=
+      tlm::TLM_OK_RESPONSE) {
+    pending_prg_ = -1;
+    return false;
+  }
+  // The requesting thread waits for the group's response (sec. 10.4.1.2).
+  sc_core::wait(delay);
+  delay = sc_core::SC_ZERO_TIME;
+  const sc_time deadline = sc_core::sc_time_stamp() + pri_timeout_;
+  while (prg_response_code_ < 0 && sc_core::sc_time_stamp() < deadline)
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), prg_response_);
+  const int code = prg_response_code_;
+  pending_prg_ = -1;
+  if (code < 0) {
+    ++pri_timeouts_;
+    return false;
+  }
+  if (unsigned(code) == ats_msg::kResponseSuccess) return true;
+  if (unsigned(code) == ats_msg::kResponseFailure) {
+    // Sec. 10.4.2: the function stops making page requests.
+    cfg_.set16(status_reg, uint16_t(cfg_.get16(status_reg) | cfg::kPriStatusResponseFailure |
+                                    cfg::kPriStatusStopped));
+    pri_stopped_ = true;
+  }
+  return false;
+}
+
 void PcieEndpoint::message_in(tlm::tlm_generic_payload& gp, const vp::common::PcieExtension& ext,
                               sc_time& delay) {
   ++messages_in_;
@@ -427,6 +516,19 @@ void PcieEndpoint::message_in(tlm::tlm_generic_payload& gp, const vp::common::Pc
     return;
   }
   std::memcpy(&body, gp.get_data_ptr(), 8);
+  if (ext.message == vp::common::MessageCode::kPrgResponse && cfg_.pri_capability()) {
+    ++prg_responses_;
+    const int index = int(ats_msg::prg_response_index(body));
+    if (index == pending_prg_ && prg_response_code_ < 0) {
+      prg_response_code_ = int(ats_msg::prg_response_code(body));
+      prg_response_.notify(delay);  // it arrives at the end of its trip down
+    } else {
+      const unsigned st = cfg_.pri_capability() + cfg::kPriStatus;
+      cfg_.set16(st, cfg_.get16(st) | cfg::kPriStatusUnexpectedPrgIndex);
+    }
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
   if (ext.message == vp::common::MessageCode::kInvalidationRequest && atc_) {
     ats_active();
     atc_->invalidate(ext.pasid_valid, ext.pasid, body);
@@ -462,6 +564,12 @@ void PcieEndpoint::report_stats(vp::common::StatsVisitor& v) const {
     v.value("ats_translated_requests", double(ats_translated_));
     v.value("ats_untranslated_requests", double(ats_untranslated_));
     v.value("messages_received", double(messages_in_));
+    if (cfg_.pri_capability()) {
+      v.value("page_requests", double(page_requests_));
+      v.value("prg_responses", double(prg_responses_));
+      v.value("page_request_timeouts", double(pri_timeouts_));
+      v.value("page_requests_refused_stopped", double(pri_refused_));
+    }
     atc_->report_stats(v);
   }
   report_device_stats(v);

@@ -39,10 +39,19 @@
 //     IOMMU translates it, or faults). An Invalidation Request message for
 //     this function drops the covered entries and completes (OK) after
 //     atc_invalidation_ns; clearing Enable empties the ATC.
+//   - PRI (sec. 10.4, with `pri`): the Page Request Extended Capability.
+//     While Enable is set, a translation the IOMMU denies (a successful
+//     completion without the needed permission) makes the function send a
+//     one-page Page Request (L=1) and block its requesting thread until the
+//     matching Page Request Group Response arrives (or pri_timeout_ns
+//     passes); on Success it asks for the translation again, otherwise the
+//     request goes Untranslated (and the IOMMU records the fault). Response
+//     Failure sets Response Failure and Stopped and ends page requests until
+//     Enable is set again; an unexpected PRG index sets UPRGI.
 //
-// Not modeled: multi-function devices, INTx, FLR, PRI and PASID
-// capabilities, TLP processing hints, the 4 KiB boundary rule for requests
-// that are not naturally aligned.
+// Not modeled: multi-function devices, INTx, FLR, the PASID capability,
+// more than one outstanding page request group, TLP processing hints, the
+// 4 KiB boundary rule for requests that are not naturally aligned.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -80,6 +89,9 @@ struct PcieEndpointParams {
   bool ats = false;                      // ATS capability and an ATC
   uint32_t atc_entries = 64;             // ATC size (fully associative, LRU)
   double atc_invalidation_ns = 50.0;     // Invalidation Request to its Completion
+  bool pri = false;                      // Page Request Interface (needs ats)
+  uint32_t pri_outstanding = 32;         // Outstanding Page Request Capacity
+  double pri_timeout_ns = 1e6;           // wait for a PRG Response before giving up
 
   void declare(vp::common::ParameterSet& p, const std::string& prefix);
 };
@@ -132,6 +144,7 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   const AddressTranslationCache* atc() const { return atc_.get(); }
   uint64_t ats_translation_requests() const { return ats_translation_requests_; }
   uint64_t ats_translated_requests() const { return ats_translated_; }
+  uint64_t page_requests() const { return page_requests_; }
   // One group named after the module: the base counters, then the
   // derived class's report_device_stats().
   void report_stats(vp::common::StatsVisitor& v) const;
@@ -174,8 +187,16 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
                sc_core::sc_time& delay);
   // A Translation Request for the page of `address`; the new ATC entry, or
   // null when the completion gives no usable translation.
+  // `*denied` is set when the completion was a success without the needed
+  // permission (the case PRI can fix).
   const AtcEntry* fetch_translation(const vp::common::PcieExtension& ext, uint64_t address,
-                                    bool write, sc_core::sc_time& delay);
+                                    bool write, sc_core::sc_time& delay, bool* denied);
+  // Sends a one-page Page Request and waits for its group's response; true
+  // when it came back Success.
+  bool request_page(const vp::common::PcieExtension& ext, uint64_t address, bool write,
+                    sc_core::sc_time& delay);
+  // Tracks Page Request Control.Enable after a configuration write.
+  void pri_control_written();
   bool ats_active();  // Enable is set; empties the ATC when it was cleared
   // One TLP-sized request at absolute time `issue`; returns its status and
   // sets `done` to the absolute completion time.
@@ -219,6 +240,15 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   bool ats_was_active_ = false;
   uint64_t ats_translation_requests_ = 0, ats_translated_ = 0, ats_untranslated_ = 0;
   uint64_t ats_failed_translations_ = 0, messages_in_ = 0;
+  // PRI: the one outstanding page request group.
+  sc_core::sc_time pri_timeout_;
+  sc_core::sc_event prg_response_;
+  unsigned next_prg_index_ = 0;
+  int pending_prg_ = -1;        // index waiting for its response, -1 none
+  int prg_response_code_ = -1;  // its response code once it arrived
+  bool pri_stopped_ = false;    // after Response Failure, until Enable is set again
+  bool pri_was_enabled_ = false;
+  uint64_t page_requests_ = 0, prg_responses_ = 0, pri_timeouts_ = 0, pri_refused_ = 0;
 };
 
 }  // namespace vp::pcie

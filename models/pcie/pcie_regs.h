@@ -263,6 +263,7 @@ constexpr uint32_t kExtCapNextMask = 0xffc;  // after the shift; DWORD aligned
 
 constexpr uint16_t kExtCapIdAcs = 0x000d;
 constexpr uint16_t kExtCapIdAts = 0x000f;
+constexpr uint16_t kExtCapIdPri = 0x0013;
 
 // ATS Extended Capability (sec. 10.5.1).
 constexpr unsigned kAtsCapability = 0x04;                  // 16 bit
@@ -272,6 +273,18 @@ constexpr uint16_t kAtsPageAlignedRequest = 1u << 5;
 constexpr uint16_t kAtsGlobalInvalidateSupported = 1u << 6;
 constexpr uint16_t kAtsControlStuMask = 0x001f;  // Smallest Translation Unit: 2^(12+STU)
 constexpr uint16_t kAtsControlEnable = 1u << 15;
+
+// Page Request Extended Capability (sec. 10.5.2).
+constexpr unsigned kPriControl = 0x04;                // 16 bit
+constexpr unsigned kPriStatus = 0x06;                 // 16 bit
+constexpr unsigned kPriOutstandingCapacity = 0x08;    // 32 bit, RO
+constexpr unsigned kPriOutstandingAllocation = 0x0c;  // 32 bit, RW
+constexpr uint16_t kPriControlEnable = 1u << 0;
+constexpr uint16_t kPriControlReset = 1u << 1;
+constexpr uint16_t kPriStatusResponseFailure = 1u << 0;     // RW1C
+constexpr uint16_t kPriStatusUnexpectedPrgIndex = 1u << 1;  // RW1C
+constexpr uint16_t kPriStatusStopped = 1u << 8;
+constexpr uint16_t kPriStatusPasidRequired = 1u << 15;  // PRG Response PASID Required
 
 // ACS Extended Capability (sec. 7.7.8): capability and control registers
 // share one bit layout.

@@ -133,11 +133,14 @@ void PcieSwitch::route_upstream(DownstreamPort& from, tlm::tlm_generic_payload& 
   delay += latency_;
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
-  const auto* msg = gp.get_extension<vp::common::PcieExtension>();
-  const bool message = msg && msg->message != vp::common::MessageCode::kNone;
+  // Messages from below and ATS Translation Requests (sec. 10.2.2) go to
+  // the root complex whatever their address field says.
+  const auto* ext = gp.get_extension<vp::common::PcieExtension>();
+  const bool message = ext && (ext->message != vp::common::MessageCode::kNone ||
+                               ext->address_type == vp::common::AddressType::kTranslationRequest);
   bool redirected = false;
   for (auto& port : ports_) {
-    if (message) break;  // messages from below go to the root complex
+    if (message) break;
     if (port.get() == &from || !port->claims(addr, len)) continue;
     // Peer-to-peer (sec. 6.12.1.2): redirected upstream with ACS RR.
     if (from.acs_control() & cfg::kAcsP2pRequestRedirect) {

@@ -36,4 +36,38 @@ int pci_ats_queue_depth(const pci_dev& dev) {
   return qdep ? qdep : 32;
 }
 
+int pci_enable_pri(pci_dev& dev, uint32_t reqs) {
+  if (!dev.pri_cap || dev.pri_enabled) return -EINVAL;
+  uint16_t status = 0;
+  uint32_t max_requests = 0;
+  if (pci_read_config_word(dev, dev.pri_cap + PCI_PRI_STATUS, &status) != 0 ||
+      pci_read_config_dword(dev, dev.pri_cap + PCI_PRI_MAX_REQ, &max_requests) != 0)
+    return -EIO;
+  if (!(status & PCI_PRI_STATUS_STOPPED)) return -EINVAL;
+  const uint32_t alloc = reqs < max_requests ? reqs : max_requests;
+  if (pci_write_config_dword(dev, dev.pri_cap + PCI_PRI_ALLOC_REQ, alloc) != 0 ||
+      pci_write_config_word(dev, dev.pri_cap + PCI_PRI_CTRL, PCI_PRI_CTRL_ENABLE) != 0)
+    return -EIO;
+  dev.pri_reqs_alloc = alloc;
+  dev.pri_enabled = true;
+  return 0;
+}
+
+void pci_disable_pri(pci_dev& dev) {
+  if (!dev.pri_enabled) return;
+  pci_write_config_word(dev, dev.pri_cap + PCI_PRI_CTRL, 0);
+  dev.pri_enabled = false;
+}
+
+int pci_reset_pri(pci_dev& dev) {
+  if (!dev.pri_cap || dev.pri_enabled) return -EINVAL;
+  return pci_write_config_word(dev, dev.pri_cap + PCI_PRI_CTRL, PCI_PRI_CTRL_RESET) ? -EIO : 0;
+}
+
+bool pci_prg_resp_pasid_required(const pci_dev& dev) {
+  uint16_t status = 0;
+  return dev.pri_cap && pci_read_config_word(dev, dev.pri_cap + PCI_PRI_STATUS, &status) == 0 &&
+         (status & PCI_PRI_STATUS_PASID);
+}
+
 }  // namespace guest::pci

@@ -65,9 +65,12 @@ struct pci_dev {
   uint8_t pcie_cap = 0, msi_cap = 0, msix_cap = 0, pm_cap = 0;
   uint16_t acs_cap = 0;
   uint16_t ats_cap = 0;
+  uint16_t pri_cap = 0;
 
   bool ats_enabled = false;  // set by pci_enable_ats()
   uint8_t ats_stu = 0;       // log2 of the Smallest Translation Unit
+  bool pri_enabled = false;  // set by pci_enable_pri()
+  uint32_t pri_reqs_alloc = 0;
   uint8_t pcie_type = 0;  // PCI_EXP_TYPE_* when pcie_cap
 
   bool msi_enabled = false;

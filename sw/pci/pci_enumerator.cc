@@ -302,6 +302,7 @@ void PciEnumerator::read_capabilities(pci_dev& dev) {
   }
   dev.acs_cap = static_cast<uint16_t>(pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ACS));
   dev.ats_cap = static_cast<uint16_t>(pci_find_ext_capability(dev, PCI_EXT_CAP_ID_ATS));
+  dev.pri_cap = static_cast<uint16_t>(pci_find_ext_capability(dev, PCI_EXT_CAP_ID_PRI));
 }
 
 void PciEnumerator::probe_bridge_windows(pci_dev& bridge) {

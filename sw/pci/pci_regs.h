@@ -193,16 +193,29 @@ constexpr unsigned PCI_FIND_EXT_CAP_TTL = (PCI_CFG_SPACE_EXP_SIZE - PCI_CFG_SPAC
 constexpr uint16_t PCI_EXT_CAP_ID_ERR = 0x0001;  // AER
 constexpr uint16_t PCI_EXT_CAP_ID_ACS = 0x000d;
 constexpr uint16_t PCI_EXT_CAP_ID_ATS = 0x000f;
+constexpr uint16_t PCI_EXT_CAP_ID_PRI = 0x0013;
 constexpr uint16_t PCI_EXT_CAP_ID_PASID = 0x001b;
 
 // ATS Extended Capability (sec. 10.5.1), offsets from the capability.
-constexpr unsigned PCI_ATS_CAP = 0x04;   // 16 bit
-constexpr unsigned PCI_ATS_CTRL = 0x06;  // 16 bit
+constexpr unsigned PCI_ATS_CAP = 0x04;              // 16 bit
+constexpr unsigned PCI_ATS_CTRL = 0x06;             // 16 bit
 constexpr uint16_t PCI_ATS_CAP_QDEP_MASK = 0x001f;  // Invalidate Queue Depth, 0 = 32
 constexpr uint16_t PCI_ATS_CAP_PAGE_ALIGNED = 1u << 5;
 constexpr uint16_t PCI_ATS_CTRL_ENABLE = 1u << 15;
 constexpr uint16_t PCI_ATS_CTRL_STU_MASK = 0x001f;  // Smallest Translation Unit
 constexpr unsigned PCI_ATS_MIN_STU = 12;            // STU 0 is 4 KiB
+
+// Page Request Extended Capability (sec. 10.5.2), offsets from the capability.
+constexpr unsigned PCI_PRI_CTRL = 0x04;       // 16 bit
+constexpr unsigned PCI_PRI_STATUS = 0x06;     // 16 bit
+constexpr unsigned PCI_PRI_MAX_REQ = 0x08;    // 32 bit: Outstanding Page Request Capacity
+constexpr unsigned PCI_PRI_ALLOC_REQ = 0x0c;  // 32 bit: Outstanding Page Request Allocation
+constexpr uint16_t PCI_PRI_CTRL_ENABLE = 1u << 0;
+constexpr uint16_t PCI_PRI_CTRL_RESET = 1u << 1;
+constexpr uint16_t PCI_PRI_STATUS_RF = 1u << 0;     // Response Failure
+constexpr uint16_t PCI_PRI_STATUS_UPRGI = 1u << 1;  // Unexpected PRG Index
+constexpr uint16_t PCI_PRI_STATUS_STOPPED = 1u << 8;
+constexpr uint16_t PCI_PRI_STATUS_PASID = 1u << 15;  // PRG Response PASID Required
 
 // ACS Extended Capability (sec. 7.7.8), offsets from the capability.
 constexpr unsigned PCI_ACS_CAP = 0x04;    // 16 bit
