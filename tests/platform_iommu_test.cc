@@ -54,6 +54,22 @@ struct GuestIoPageTable {
   }
 };
 
+// A 2LVL device directory with extended (64-byte) DCs holding the DC of
+// `did` (translation control `tc`, PSCID, Sv39 rooted at `pt`), and ddtp
+// pointing at it.
+void install_device_context(guest::hal::Hal& hal, uint64_t iommu_regs, uint32_t did, uint64_t tc,
+                            uint32_t pscid, const GuestIoPageTable& pt) {
+  const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
+  hal.mem_fill(ddt, 0, 4096);
+  hal.mem_fill(leaf, 0, 4096);
+  hal.mem_write64(ddt + 8 * ((did >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));  // DDI[1]
+  const uint64_t dc = leaf + 64 * (did & 0x3f);                               // DDI[0]
+  hal.mem_write64(dc + 0, tc);
+  hal.mem_write64(dc + 16, uint64_t(pscid) << 12);                // ta.PSCID
+  hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));  // fsc = iosatp
+  hal.mmio_write(iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+}
+
 }  // namespace
 
 TEST_CASE("platform: guest-programmed IOMMU translates the DMA engine's IOVAs") {
@@ -63,18 +79,7 @@ TEST_CASE("platform: guest-programmed IOMMU translates the DMA engine's IOVAs") 
   const auto info = vp.info();
   uint64_t unmapped_iova = 0;
   vp.cpu().run([&](guest::hal::Hal& hal) {
-    // Device directory: 2LVL with extended (64-byte) DCs, device_id 0x100
-    // -> DDI[1] = 4, DDI[0] = 0.
-    const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
-    hal.mem_fill(ddt, 0, 4096);
-    hal.mem_fill(leaf, 0, 4096);
-    const uint32_t did = info.dma_device_id;
-    hal.mem_write64(ddt + 8 * ((did >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));
     GuestIoPageTable pt(hal);
-    const uint64_t dc = leaf + 64 * (did & 0x3f);
-    hal.mem_write64(dc + 0, 1);                                     // tc.V
-    hal.mem_write64(dc + 16, uint64_t(9) << 12);                    // ta.PSCID = 9
-    hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));  // fsc = iosatp
 
     // Buffers at IOVAs far from their physical addresses; the ring and the
     // MSI doorbell mapped too, as a DMA API would.
@@ -84,7 +89,8 @@ TEST_CASE("platform: guest-programmed IOMMU translates the DMA engine's IOVAs") 
     pt.map(0x2000'0000, dst, 8192);
     pt.map(0x3000'0000, ring, 4096);
     pt.map(hal.msi_doorbell(), hal.msi_doorbell(), 4096);
-    hal.mmio_write(info.iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+    // device_id 0x100: DDI[1] = 4, DDI[0] = 0; tc.V, PSCID 9.
+    install_device_context(hal, info.iommu_regs, info.dma_device_id, 1, 9, pt);
 
     DmaEngineDriver drv(hal, info.dma_regs, info.dma_irq, 64);
     REQUIRE(drv.probe_with_ring(ring, 0x3000'0000) == 0);
@@ -130,6 +136,27 @@ namespace {
 constexpr uint64_t kCqb = 0x18, kCqt = 0x24, kCqcsr = 0x48;
 constexpr uint64_t kTcV = 1, kTcEnAts = 2;
 
+// The guest's view of the PCIe tree: enumerated, and its DMA engine function
+// enabled as a bus master with ATS on.
+struct GuestPcie {
+  guest::pci::Ecam ecam;
+  guest::pci::PciEnumerator pci;
+  guest::pci::pci_dev* dma = nullptr;
+
+  GuestPcie(guest::hal::Hal& hal, const vp::platform::PlatformInfo& info)
+      : ecam(hal, info.pcie_ecam_base, 0, info.pcie_buses - 1),
+        pci(ecam, {{info.pcie_mmio32_base, info.pcie_mmio32_size},
+                   {info.pcie_mmio64_base, info.pcie_mmio64_size}}) {
+    REQUIRE(pci.scan() == 0);
+    dma = pci.pci_get_device(0x1b36, 0x0020, nullptr);
+    REQUIRE(dma != nullptr);
+    REQUIRE(guest::pci::pci_enable_device(*dma) == 0);
+    guest::pci::pci_set_master(*dma);
+    REQUIRE(guest::pci::pci_ats_supported(*dma));
+    REQUIRE(guest::pci::pci_enable_ats(*dma, 12) == 0);
+  }
+};
+
 struct GuestCommandQueue {
   guest::hal::Hal& hal;
   uint64_t regs, base;
@@ -173,36 +200,18 @@ TEST_CASE("platform: an ATS-capable DMA engine caches translations and obeys ATS
   REQUIRE(dev != nullptr);
   uint16_t rid = 0;
   vp.cpu().run([&](guest::hal::Hal& hal) {
-    guest::pci::Ecam ecam(hal, info.pcie_ecam_base, 0, info.pcie_buses - 1);
-    guest::pci::PciEnumerator pci(ecam, {{info.pcie_mmio32_base, info.pcie_mmio32_size},
-                                         {info.pcie_mmio64_base, info.pcie_mmio64_size}});
-    REQUIRE(pci.scan() == 0);
-    guest::pci::pci_dev* d = pci.pci_get_device(0x1b36, 0x0020, nullptr);
-    REQUIRE(d != nullptr);
-    REQUIRE(guest::pci::pci_enable_device(*d) == 0);
-    guest::pci::pci_set_master(*d);
-    REQUIRE(guest::pci::pci_ats_supported(*d));
+    GuestPcie pcie(hal, info);
+    guest::pci::pci_dev* d = pcie.dma;
     CHECK(guest::pci::pci_ats_queue_depth(*d) == 32);
-    REQUIRE(guest::pci::pci_enable_ats(*d, 12) == 0);
     rid = d->requester_id();
-
-    // 2LVL DDT, extended DCs: the function's DC with EN_ATS and Sv39.
-    const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
-    hal.mem_fill(ddt, 0, 4096);
-    hal.mem_fill(leaf, 0, 4096);
-    hal.mem_write64(ddt + 8 * ((rid >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));
     GuestIoPageTable pt(hal);
-    const uint64_t dc = leaf + 64 * (rid & 0x3f);
-    hal.mem_write64(dc + 0, kTcV | kTcEnAts);
-    hal.mem_write64(dc + 16, uint64_t(4) << 12);                    // PSCID 4
-    hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));  // iosatp
     const uint64_t src = hal.pages().alloc_page(), dst = hal.pages().alloc_page();
     const uint64_t dst2 = hal.pages().alloc_page(), ring = hal.pages().alloc_page();
     pt.map(0x1000'0000, src, 4096);
     pt.map(0x2000'0000, dst, 4096);
     pt.map(0x3000'0000, ring, 4096);
     pt.map(hal.msi_doorbell(), hal.msi_doorbell(), 4096);
-    hal.mmio_write(info.iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+    install_device_context(hal, info.iommu_regs, rid, kTcV | kTcEnAts, 4, pt);
 
     DmaEngineDriver drv(hal, guest::pci::pci_resource_start(*d, 0), 1, 64);
     REQUIRE(drv.probe_with_ring(ring, 0x3000'0000) == 0);
@@ -270,29 +279,14 @@ TEST_CASE("platform: a PRI-capable DMA engine has the guest map a missing page o
   uint64_t record[2] = {0, 0};
   uint16_t rid = 0;
   vp.cpu().run([&](guest::hal::Hal& hal) {
-    guest::pci::Ecam ecam(hal, info.pcie_ecam_base, 0, info.pcie_buses - 1);
-    guest::pci::PciEnumerator pci(ecam, {{info.pcie_mmio32_base, info.pcie_mmio32_size},
-                                         {info.pcie_mmio64_base, info.pcie_mmio64_size}});
-    REQUIRE(pci.scan() == 0);
-    guest::pci::pci_dev* d = pci.pci_get_device(0x1b36, 0x0020, nullptr);
-    REQUIRE(d != nullptr);
-    REQUIRE(guest::pci::pci_enable_device(*d) == 0);
-    guest::pci::pci_set_master(*d);
-    REQUIRE(guest::pci::pci_enable_ats(*d, 12) == 0);
+    GuestPcie pcie(hal, info);
+    guest::pci::pci_dev* d = pcie.dma;
     REQUIRE(guest::pci::pci_enable_pri(*d, 8) == 0);
     CHECK(d->pri_reqs_alloc == 8);
     CHECK(guest::pci::pci_enable_pri(*d, 8) == -EINVAL);  // already on
     rid = d->requester_id();
 
-    const uint64_t ddt = hal.pages().alloc_page(), leaf = hal.pages().alloc_page();
-    hal.mem_fill(ddt, 0, 4096);
-    hal.mem_fill(leaf, 0, 4096);
-    hal.mem_write64(ddt + 8 * ((rid >> 6) & 0x1ff), 1 | ((leaf >> 12) << 10));
     GuestIoPageTable pt(hal);
-    const uint64_t dc = leaf + 64 * (rid & 0x3f);
-    hal.mem_write64(dc + 0, kTcV | kTcEnAts | kTcEnPri);
-    hal.mem_write64(dc + 16, uint64_t(5) << 12);
-    hal.mem_write64(dc + 24, (kModeSv39 << 60) | (pt.root >> 12));
     // Page-request queue: 256 records, enabled.
     const uint64_t pq = hal.pages().alloc_page();
     hal.mmio_write(info.iommu_regs + kPqb, 8, (pq >> 12) << 10 | (8 - 1));
@@ -302,7 +296,7 @@ TEST_CASE("platform: a PRI-capable DMA engine has the guest map a missing page o
     pt.map(0x1000'0000, src, 4096);
     pt.map(0x3000'0000, ring, 4096);
     pt.map(hal.msi_doorbell(), hal.msi_doorbell(), 4096);
-    hal.mmio_write(info.iommu_regs + kDdtp, 8, ((ddt >> 12) << 10) | kDdtpMode2Lvl);
+    install_device_context(hal, info.iommu_regs, rid, kTcV | kTcEnAts | kTcEnPri, 5, pt);
     GuestCommandQueue cq(hal, info.iommu_regs);
 
     DmaEngineDriver drv(hal, guest::pci::pci_resource_start(*d, 0), 1, 64);
