@@ -478,7 +478,7 @@ Translation& Iommu::translate_msi(const ResolvedContext& rc, uint64_t gpa, Acces
                 strprintf("MSI PTE 0x%016" PRIx64 "_%016" PRIx64 " at 0x%" PRIx64 ": %s", pte[1],
                           pte[0], pte_addr, rule));
   };
-  if (custom) return misconfigured("C=1 (custom use) is not implemented");
+  if (custom) return misconfigured("C=1 (custom use), and this IOMMU defines no custom format");
   // MSI PTE permissions are those of a second-stage PTE with R=W=U=1, X=0.
   auto msi_execute_check = [&]() -> Translation& {
     if (access != AccessType::kExecute) return t;
