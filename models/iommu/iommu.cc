@@ -39,6 +39,20 @@ uint64_t size_encoded_ppn(uint64_t spa, unsigned page_log2, bool* s) {
   return ppn;
 }
 
+// The translation IOTLB entry `e` gives `iova`: on a hit, and after a walk
+// from the entry it just filled.
+Translation& from_entry(Translation& t, const IotlbEntry& e, uint64_t iova) {
+  t.spa = e.translate(iova);
+  t.gpa = e.gpa | (iova & page_mask(e.page_log2));
+  t.page_log2 = e.page_log2;
+  t.readable = e.readable;
+  t.writable = e.writable;
+  t.executable = e.executable;
+  t.dirty = e.dirty;
+  t.pbmt = e.pbmt;
+  return t;
+}
+
 Translation& fail(Translation& t, uint32_t cause, std::string why) {
   t.cause = cause;
   t.why = std::move(why);
@@ -350,14 +364,7 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
   delay += iotlb_lookup_;
   if (const IotlbEntry* e = iotlb_.lookup(rc->key, rq.iova)) {
     if (entry_allows(*e, rq.access, rc->privileged, rc->ctx.sum)) {
-      t.spa = e->translate(rq.iova);
-      t.gpa = e->gpa | (rq.iova & page_mask(e->page_log2));
-      t.page_log2 = e->page_log2;
-      t.readable = e->readable;
-      t.writable = e->writable;
-      t.executable = e->executable;
-      t.dirty = e->dirty;
-      t.pbmt = e->pbmt;
+      from_entry(t, *e, rq.iova);
       return t;
     }
   }
@@ -368,18 +375,16 @@ Translation Iommu::translate(const TranslationRequest& rq, sc_core::sc_time& del
 // Step 17-19 on an IOTLB miss: the two-stage walk, MSI translation of the
 // GPA, and the IOTLB fill. Kept out of translate() so the hit path stays
 // small.
-Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedContext& rcx,
+Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedContext& rc,
                                    sc_core::sc_time& delay, Translation& t) {
-  const ResolvedContext* rc = &rcx;
   ++walks_;
-  count(regs::HpmEvent::kTlbMiss, rq, rc);
-  if (rc->key.pscid_valid) count(regs::HpmEvent::kFirstStageWalks, rq, rc);
-  if (rc->key.gscid_valid) count(regs::HpmEvent::kSecondStageWalks, rq, rc);
-  const TranslationContext& ctx = rc->ctx;
-  const IotlbKey key = rc->key;
+  count(regs::HpmEvent::kTlbMiss, rq, &rc);
+  if (rc.key.pscid_valid) count(regs::HpmEvent::kFirstStageWalks, rq, &rc);
+  if (rc.key.gscid_valid) count(regs::HpmEvent::kSecondStageWalks, rq, &rc);
+  const TranslationContext& ctx = rc.ctx;
   sc_core::sc_time walk = sc_core::SC_ZERO_TIME;
-  WalkResult w = rc->translated ? walker_.translate_gpa(ctx, rq.iova, rq.access, walk)
-                                : walker_.translate(ctx, rq.iova, rq.access, rc->privileged, walk);
+  WalkResult w = rc.translated ? walker_.translate_gpa(ctx, rq.iova, rq.access, walk)
+                               : walker_.translate(ctx, rq.iova, rq.access, rc.privileged, walk);
   walk += walk_level_ * double(w.first_stage_levels + w.second_stage_levels);
   const sc_core::sc_time start = sc_core::sc_time_stamp() + delay;
   const sc_core::sc_time done = walkers_.reserve(start, walk);
@@ -393,7 +398,7 @@ Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedC
   }
   delay = done - sc_core::sc_time_stamp();
   t.trace = std::move(w.trace);
-  if (rc->msi) {
+  if (rc.msi) {
     // Step 18 after the first stage: an MSI page's GPA is not translated by
     // the second stage, so a guest-page fault on the explicit access to it
     // (iotval2 bit 0 clear) is not a fault either.
@@ -401,10 +406,10 @@ Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedC
         (w.cause == cause::kReadGuestPageFault || w.cause == cause::kWriteGuestPageFault ||
          w.cause == cause::kInstructionGuestPageFault) &&
         !(w.iotval2 & fault_record::kIotval2Implicit);
-    if (w.ok() && rc->msi_page(w.gpa)) return translate_msi(*rc, w.gpa, rq.access, delay, t);
+    if (w.ok() && rc.msi_page(w.gpa)) return translate_msi(rc, w.gpa, rq.access, delay, t);
     if (explicit_gpf) {
       const uint64_t gpa = (w.iotval2 & ~0xfffull) | (rq.iova & 0xfff);
-      if (rc->msi_page(gpa)) return translate_msi(*rc, gpa, rq.access, delay, t);
+      if (rc.msi_page(gpa)) return translate_msi(rc, gpa, rq.access, delay, t);
     }
   }
   if (!w.ok()) {
@@ -414,7 +419,7 @@ Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedC
 
   const uint64_t mask = page_mask(w.page_shift);
   IotlbEntry e;
-  e.key = key;
+  e.key = rc.key;
   e.iova = rq.iova & ~mask;
   e.page_log2 = w.page_shift;
   e.global = w.global;
@@ -430,16 +435,7 @@ Translation& Iommu::translate_miss(const TranslationRequest& rq, const ResolvedC
   e.gpa = w.gpa & ~mask;
   e.gs_leaf_log2 = w.second_stage_bare ? 0 : w.second_stage_shift;
   iotlb_.insert(e);
-
-  t.spa = w.spa;
-  t.gpa = w.gpa;
-  t.page_log2 = w.page_shift;
-  t.readable = w.r;
-  t.writable = w.w;
-  t.executable = w.x;
-  t.dirty = w.dirty;
-  t.pbmt = e.pbmt;
-  return t;
+  return from_entry(t, e, rq.iova);
 }
 
 Translation& Iommu::translate_msi(const ResolvedContext& rc, uint64_t gpa, AccessType access,
@@ -573,16 +569,7 @@ void Iommu::report_fault(const TranslationRequest& rq, const Translation& t,
   if (recent_faults_.size() >= kRecentFaults) recent_faults_.erase(recent_faults_.begin());
   recent_faults_.push_back(f);
   if (fault_observer_) fault_observer_(f);
-  FaultRecord rec;
-  rec.cause = f.cause;
-  rec.ttyp = f.ttyp;
-  rec.did = f.did;
-  rec.pv = f.pv;
-  rec.pid = f.pid;
-  rec.priv = f.priv;
-  rec.iotval = f.iotval;
-  rec.iotval2 = f.iotval2;
-  queue_fault(rec, delay);
+  queue_fault(f, delay);
 }
 
 void Iommu::queue_fault(const FaultRecord& rec, sc_core::sc_time& delay) {

@@ -133,16 +133,8 @@ struct Translation {
   bool ok() const { return cause == cause::kNone; }
 };
 
-// A fault as the IOMMU reports it (record fields of 3.2 plus the words).
-struct IommuFault {
-  uint32_t cause = 0;
-  unsigned ttyp = 0;
-  uint32_t did = 0;
-  bool pv = false;
-  uint32_t pid = 0;
-  bool priv = false;
-  uint64_t iotval = 0;
-  uint64_t iotval2 = 0;
+// A fault as the IOMMU reports it: the record of 3.2 plus the words.
+struct IommuFault : FaultRecord {
   std::string explanation;
 };
 
