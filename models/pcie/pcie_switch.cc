@@ -85,10 +85,15 @@ bool PcieSwitch::config_request(ConfigRequest& r) {
     return serve_config(ports_[r.device]->config(), r);
   }
   if (r.bus < usp_cfg_.secondary_bus() || r.bus > usp_cfg_.subordinate_bus()) return false;
+  SwitchDownstreamPort* port = port_for_bus(r.bus);
+  return port && port->forward_config(r);
+}
+
+SwitchDownstreamPort* PcieSwitch::port_for_bus(unsigned bus) {
   for (auto& port : ports_)
-    if (port->routes_bus(r.bus) && port->config().secondary_bus() > usp_cfg_.secondary_bus())
-      return port->forward_config(r);
-  return false;
+    if (port->routes_bus(bus) && port->config().secondary_bus() > usp_cfg_.secondary_bus())
+      return port.get();
+  return nullptr;
 }
 
 bool PcieSwitch::upstream_port_claims(uint64_t address, uint64_t size) const {
@@ -107,14 +112,10 @@ void PcieSwitch::up_in_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay)
   if (ext && ext->message != vp::common::MessageCode::kNone) {
     // ID-routed (sec. 2.2.4.2): to the downstream port whose bus range holds
     // the target.
-    for (auto& port : ports_) {
-      if (port->config().secondary_bus() <= usp_cfg_.secondary_bus() ||
-          !port->routes_bus(ext->bus()))
-        continue;
-      port->forward_down(gp, delay);
-      return;
-    }
-    return unsupported(gp);
+    SwitchDownstreamPort* port = port_for_bus(ext->bus());
+    if (!port) return unsupported(gp);
+    port->forward_down(gp, delay);
+    return;
   }
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();

@@ -106,6 +106,8 @@ class PcieSwitch : public sc_core::sc_module, public PcieDevice, public Upstream
  private:
   void up_in_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool upstream_port_claims(uint64_t address, uint64_t size) const;
+  // The downstream port whose bus range holds `bus`; null if none.
+  SwitchDownstreamPort* port_for_bus(unsigned bus);
   void unsupported(tlm::tlm_generic_payload& gp);
 
   PcieSwitchParams params_;

@@ -88,10 +88,14 @@ bool RootComplex::route_config(ConfigRequest& r) {
       return false;
     return serve_config(ports_[dev - params_.first_root_port_device]->config(), r);
   }
+  RootPort* port = port_for_bus(r.bus);
+  return port && port->forward_config(r);
+}
+
+RootPort* RootComplex::port_for_bus(unsigned bus) {
   for (auto& port : ports_)
-    if (port->routes_bus(r.bus) && port->config().secondary_bus() != kRootBus)
-      return port->forward_config(r);
-  return false;
+    if (port->routes_bus(bus) && port->config().secondary_bus() != kRootBus) return port.get();
+  return nullptr;
 }
 
 void RootComplex::ecam_b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
@@ -152,8 +156,7 @@ void RootComplex::messages_b_transport(tlm::tlm_generic_payload& gp, sc_time& de
   delay += downstream_latency_;
   const auto* ext = gp.get_extension<vp::common::PcieExtension>();
   if (ext && ext->message != vp::common::MessageCode::kNone) {
-    for (auto& port : ports_) {
-      if (port->config().secondary_bus() == kRootBus || !port->routes_bus(ext->bus())) continue;
+    if (RootPort* port = port_for_bus(ext->bus())) {
       port->forward_down(gp, delay);
       return;
     }

@@ -111,6 +111,8 @@ class RootComplex : public sc_core::sc_module, public UpstreamRouter {
   void mmio_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   void messages_b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
   bool route_config(ConfigRequest& request);
+  // The root port whose bus range holds `bus` (not the root bus); null if none.
+  RootPort* port_for_bus(unsigned bus);
 
   RootComplexParams params_;
   sc_core::sc_time config_latency_, downstream_latency_, upstream_latency_;
