@@ -452,7 +452,6 @@ void PcieEndpoint::pri_control_written() {
   uint16_t status = cfg_.get16(status_reg);
   if (enabled && !pri_was_enabled_) {
     status = uint16_t(status & ~cfg::kPriStatusStopped);
-    pri_stopped_ = false;
   } else if (!enabled) {
     status = uint16_t(status | cfg::kPriStatusStopped);
   }
@@ -465,7 +464,8 @@ bool PcieEndpoint::request_page(const vp::common::PcieExtension& ext, uint64_t a
   const unsigned pri = cfg_.pri_capability();
   if (!pri || !cfg_.pri_enabled()) return false;
   const unsigned status_reg = pri + cfg::kPriStatus;
-  if (pri_stopped_) {
+  // Enabled yet Stopped: a Response Failure ended page requests.
+  if (cfg_.get16(status_reg) & cfg::kPriStatusStopped) {
     ++pri_refused_;
     return false;
   }
@@ -501,7 +501,6 @@ bool PcieEndpoint::request_page(const vp::common::PcieExtension& ext, uint64_t a
     // Sec. 10.4.2: the function stops making page requests.
     cfg_.set16(status_reg, uint16_t(cfg_.get16(status_reg) | cfg::kPriStatusResponseFailure |
                                     cfg::kPriStatusStopped));
-    pri_stopped_ = true;
   }
   return false;
 }

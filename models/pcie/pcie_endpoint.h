@@ -246,7 +246,6 @@ class PcieEndpoint : public sc_core::sc_module, public PcieDevice {
   unsigned next_prg_index_ = 0;
   int pending_prg_ = -1;        // index waiting for its response, -1 none
   int prg_response_code_ = -1;  // its response code once it arrived
-  bool pri_stopped_ = false;    // after Response Failure, until Enable is set again
   bool pri_was_enabled_ = false;
   uint64_t page_requests_ = 0, prg_responses_ = 0, pri_timeouts_ = 0, pri_refused_ = 0;
 };
