@@ -188,6 +188,15 @@ PciHostWindows host_windows() {
   return w;
 }
 
+// Whether some line of the enumerator's log contains every one of `parts`.
+bool logged(const PciEnumerator& pci, std::initializer_list<const char*> parts) {
+  const auto& log = pci.log();
+  return std::any_of(log.begin(), log.end(), [&](const std::string& l) {
+    return std::all_of(parts.begin(), parts.end(),
+                       [&](const char* p) { return l.find(p) != std::string::npos; });
+  });
+}
+
 }  // namespace
 
 TEST_CASE("pci enumeration: bus numbers, BARs, bridge windows, capabilities, tree and timing") {
@@ -543,10 +552,7 @@ TEST_CASE("pci enumeration: bus numbers run out: the scan stops below that bridg
   CHECK_FALSE(b.cpu.failed());
   CHECK(rc == -ENOSPC);
   CHECK(pci.problems() == 1);
-  const auto& log = pci.log();
-  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find("0000:02:00.0: no bus number left") != std::string::npos;
-  }));
+  CHECK(logged(pci, {"0000:02:00.0: no bus number left"}));
   CHECK(pci.devices().size() == 6);  // host, 2 root ports, RCiEP, e1, switch upstream port
   CHECK(pci.pci_get_device(kVendor, 0x2001) == nullptr);
   CHECK(t.rp_b.secondary_bus() == 2);
@@ -589,12 +595,8 @@ TEST_CASE(
   CHECK_FALSE(b.cpu.failed());
   CHECK(rc == -ENOSPC);
   CHECK(pci.problems() == 1);
-  const auto& log = pci.log();
-  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find(
-               "0000:04:00.0: BAR 2 [mem size 0x200000000 64bit pref] is larger than the host "
-               "pref window") != std::string::npos;
-  }));
+  CHECK(logged(pci, {"0000:04:00.0: BAR 2 [mem size 0x200000000 64bit pref] is larger than the "
+                     "host pref window"}));
   CHECK_FALSE(t.dp0.prefetchable_window().enabled());
   CHECK(t.dp0.memory_window().contains(t.e2f0.bar_address(0), 4096));
   CHECK(t.e1.bar_address(2) == kPrefBase);
@@ -620,16 +622,9 @@ TEST_CASE("pci enumeration: an exhausted host window leaves a whole bridge unass
   CHECK(rc == -ENOSPC);
   // Root port B, switch upstream and downstream port windows, three BARs.
   CHECK(pci.problems() == 6);
-  const auto& log = pci.log();
-  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find(
-               "0000:00:02.0: bridge window [mem size 0x200000]: no space left in the host mem "
-               "window") != std::string::npos;
-  }));
-  CHECK(std::any_of(log.begin(), log.end(), [](const std::string& l) {
-    return l.find("0000:04:00.1: BAR 1") != std::string::npos &&
-           l.find("behind unassigned bridge window") != std::string::npos;
-  }));
+  CHECK(logged(pci, {"0000:00:02.0: bridge window [mem size 0x200000]: no space left in the "
+                     "host mem window"}));
+  CHECK(logged(pci, {"0000:04:00.1: BAR 1", "behind unassigned bridge window"}));
   CHECK(t.rp_a.memory_window().base == kMemBase);
   CHECK(t.rciep.bar_address(0) == kMemBase + kMiB);
   CHECK_FALSE(t.rp_b.memory_window().enabled());
