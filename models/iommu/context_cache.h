@@ -9,8 +9,7 @@
 // (a template parameter): the directory walkers decide what they keep, for
 // instance the decoded context with GPA pointers already translated.
 //
-// Capacity 0 means no cache: every lookup misses and inserts are dropped.
-// Lookups and inserts are O(1) (hash map + recency list).
+// The mechanism (capacity 0 = no cache, O(1) LRU) is LruCache's.
 //
 // Does not model: timing (the caller adds context_cache_lookup_cycles),
 // caching of non-leaf directory entries, set-associativity.
@@ -18,12 +17,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <list>
-#include <string>
-#include <unordered_map>
-#include <utility>
 
-#include "models/common/statistics.h"
+#include "models/iommu/lru_cache.h"
 
 namespace vp::iommu {
 
@@ -43,134 +38,11 @@ struct ProcessContextKeyHash {
   }
 };
 
-// Counters shared by every instantiation (non-template, see the .cc).
-class ContextCacheStats {
- public:
-  uint64_t hits() const { return hits_; }
-  uint64_t misses() const { return misses_; }
-  uint64_t insertions() const { return insertions_; }
-  uint64_t evictions() const { return evictions_; }
-  uint64_t invalidations() const { return invalidations_; }  // calls
-  uint64_t invalidated_entries() const { return invalidated_entries_; }
-  // Group `name` with hits, misses, hit_rate, evictions, invalidations...
-  void report_stats(vp::common::StatsVisitor& v, const std::string& name, uint64_t capacity,
-                    uint64_t occupancy) const;
-
- protected:
-  uint64_t hits_ = 0;
-  uint64_t misses_ = 0;
-  uint64_t insertions_ = 0;
-  uint64_t evictions_ = 0;
-  uint64_t invalidations_ = 0;
-  uint64_t invalidated_entries_ = 0;
-};
-
-template <typename Key, typename Value, typename Hash = std::hash<Key>>
-class ContextCache : public ContextCacheStats {
- public:
-  ContextCache(std::string name, uint32_t entries) : name_(std::move(name)), capacity_(entries) {
-    map_.reserve(entries);
-  }
-
-  // Cached value or nullptr; a hit makes the entry most recently used. The
-  // pointer stays valid until the entry is evicted or invalidated.
-  const Value* lookup(const Key& key) {
-    auto it = map_.find(key);
-    if (it == map_.end()) {
-      ++misses_;
-      return nullptr;
-    }
-    ++hits_;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return &it->second->second;
-  }
-  // No statistics, no recency update.
-  const Value* probe(const Key& key) const {
-    auto it = map_.find(key);
-    return it == map_.end() ? nullptr : &it->second->second;
-  }
-
-  // Inserts or replaces; evicts the least recently used entry when full.
-  void insert(const Key& key, Value value) {
-    if (capacity_ == 0) return;
-    ++insertions_;
-    auto it = map_.find(key);
-    if (it != map_.end()) {
-      it->second->second = std::move(value);
-      lru_.splice(lru_.begin(), lru_, it->second);
-      return;
-    }
-    if (map_.size() >= capacity_) {
-      map_.erase(lru_.back().first);
-      lru_.pop_back();
-      ++evictions_;
-    }
-    lru_.emplace_front(key, std::move(value));
-    map_.emplace(key, lru_.begin());
-  }
-
-  // Returns true if an entry was dropped.
-  bool invalidate(const Key& key) {
-    ++invalidations_;
-    auto it = map_.find(key);
-    if (it == map_.end()) return false;
-    lru_.erase(it->second);
-    map_.erase(it);
-    ++invalidated_entries_;
-    return true;
-  }
-  // Drops every entry whose key satisfies `pred(const Key&)`.
-  template <typename Pred>
-  uint64_t invalidate_if(Pred pred) {
-    ++invalidations_;
-    uint64_t n = 0;
-    for (auto it = lru_.begin(); it != lru_.end();) {
-      if (pred(it->first)) {
-        map_.erase(it->first);
-        it = lru_.erase(it);
-        ++n;
-      } else {
-        ++it;
-      }
-    }
-    invalidated_entries_ += n;
-    return n;
-  }
-  uint64_t invalidate_all() {
-    ++invalidations_;
-    const uint64_t n = map_.size();
-    map_.clear();
-    lru_.clear();
-    invalidated_entries_ += n;
-    return n;
-  }
-
-  uint64_t capacity() const { return capacity_; }
-  uint64_t occupancy() const { return map_.size(); }
-  const std::string& name() const { return name_; }
-  // Keys from most to least recently used (tests, debug dumps).
-  template <typename Fn>
-  void for_each_mru(Fn fn) const {
-    for (const auto& kv : lru_) fn(kv.first, kv.second);
-  }
-
-  void report_stats(vp::common::StatsVisitor& v) const {
-    ContextCacheStats::report_stats(v, name_, capacity_, map_.size());
-  }
-
- private:
-  using List = std::list<std::pair<Key, Value>>;
-  std::string name_;
-  uint64_t capacity_;
-  List lru_;  // front = most recently used
-  std::unordered_map<Key, typename List::iterator, Hash> map_;
-};
-
 // The two directory caches of the IOMMU, for a value type chosen by the
 // directory walkers.
 template <typename DeviceContext>
-using DeviceContextCache = ContextCache<uint32_t, DeviceContext>;
+using DeviceContextCache = LruCache<uint32_t, DeviceContext>;
 template <typename ProcessContext>
-using ProcessContextCache = ContextCache<ProcessContextKey, ProcessContext, ProcessContextKeyHash>;
+using ProcessContextCache = LruCache<ProcessContextKey, ProcessContext, ProcessContextKeyHash>;
 
 }  // namespace vp::iommu

@@ -47,13 +47,11 @@ size_t PageWalkCache::KeyHash::operator()(const Key& k) const {
   return size_t(h);
 }
 
-PageWalkCache::PageWalkCache(uint32_t entries) : capacity_(entries) {
-  index_.reserve(entries);
-}
+PageWalkCache::PageWalkCache(uint32_t entries) : entries_("walk_cache", entries) {}
 
 const WalkCacheEntry* PageWalkCache::lookup(const WalkCacheTable& t, uint64_t input,
                                             unsigned top_level, unsigned* level) {
-  if (capacity_ == 0) {
+  if (!enabled()) {
     ++misses_;
     return nullptr;
   }
@@ -62,12 +60,11 @@ const WalkCacheEntry* PageWalkCache::lookup(const WalkCacheTable& t, uint64_t in
   for (unsigned l = 1; l <= top_level; ++l) {
     k.level = l;
     k.prefix = input >> prefix_shift(l);
-    auto it = index_.find(k);
-    if (it == index_.end()) continue;
-    lru_.splice(lru_.begin(), lru_, it->second);
+    const WalkCacheEntry* e = entries_.touch(k);
+    if (!e) continue;
     ++hits_;
     *level = l;
-    return &it->second->entry;
+    return e;
   }
   ++misses_;
   return nullptr;
@@ -75,43 +72,13 @@ const WalkCacheEntry* PageWalkCache::lookup(const WalkCacheTable& t, uint64_t in
 
 void PageWalkCache::insert(const WalkCacheTable& t, uint64_t input, unsigned level,
                            const WalkCacheEntry& e) {
-  if (capacity_ == 0 || level == 0) return;
-  Key k{normalized(t), level, input >> prefix_shift(level)};
-  ++inserts_;
-  auto it = index_.find(k);
-  if (it != index_.end()) {
-    it->second->entry = e;
-    lru_.splice(lru_.begin(), lru_, it->second);
-    return;
-  }
-  if (lru_.size() >= capacity_) {
-    index_.erase(lru_.back().key);
-    lru_.pop_back();
-    ++evictions_;
-  }
-  lru_.push_front(Node{k, e});
-  index_.emplace(k, lru_.begin());
-}
-
-template <typename Pred>
-uint64_t PageWalkCache::invalidate_if(Pred pred) {
-  uint64_t n = 0;
-  for (auto it = lru_.begin(); it != lru_.end();) {
-    if (pred(it->key)) {
-      index_.erase(it->key);
-      it = lru_.erase(it);
-      ++n;
-    } else {
-      ++it;
-    }
-  }
-  invalidated_entries_ += n;
-  return n;
+  if (level == 0) return;
+  entries_.insert(Key{normalized(t), level, input >> prefix_shift(level)}, e);
 }
 
 uint64_t PageWalkCache::invalidate_vma(std::optional<uint32_t> gscid, std::optional<uint32_t> pscid,
                                        std::optional<uint64_t> addr) {
-  return invalidate_if([&](const Key& k) {
+  return entries_.invalidate_if([&](const Key& k) {
     const WalkCacheTable& t = k.table;
     if (t.stage != WalkStage::kFirst) return false;
     // GV=0 operates on host address spaces (second stage Bare), 3.1.1.
@@ -125,7 +92,7 @@ uint64_t PageWalkCache::invalidate_vma(std::optional<uint32_t> gscid, std::optio
 
 uint64_t PageWalkCache::invalidate_gvma(std::optional<uint32_t> gscid,
                                         std::optional<uint64_t> gpa) {
-  return invalidate_if([&](const Key& k) {
+  return entries_.invalidate_if([&](const Key& k) {
     const WalkCacheTable& t = k.table;
     if (!t.gscv) return false;  // host tables do not use the second stage
     if (gscid && t.gscid != *gscid) return false;
@@ -138,23 +105,19 @@ uint64_t PageWalkCache::invalidate_gvma(std::optional<uint32_t> gscid,
 }
 
 uint64_t PageWalkCache::invalidate_all() {
-  const uint64_t n = lru_.size();
-  lru_.clear();
-  index_.clear();
-  invalidated_entries_ += n;
-  return n;
+  return entries_.invalidate_all();
 }
 
 void PageWalkCache::report_stats(vp::common::StatsVisitor& v) const {
   v.begin_group("walk_cache");
-  v.value("entries", double(capacity_));
+  v.value("entries", double(capacity()));
   v.value("lookups", double(lookups()));
   v.value("hits", double(hits_));
   v.value("misses", double(misses_));
   v.value("hit_rate", lookups() ? 100.0 * double(hits_) / double(lookups()) : 0.0, "%");
-  v.value("inserts", double(inserts_));
-  v.value("evictions", double(evictions_));
-  v.value("invalidated_entries", double(invalidated_entries_));
+  v.value("inserts", double(inserts()));
+  v.value("evictions", double(evictions()));
+  v.value("invalidated_entries", double(invalidated_entries()));
   v.end_group();
 }
 

@@ -42,11 +42,10 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <optional>
-#include <unordered_map>
 
 #include "models/common/statistics.h"
+#include "models/iommu/lru_cache.h"
 
 namespace vp::iommu {
 
@@ -72,9 +71,9 @@ class PageWalkCache {
  public:
   explicit PageWalkCache(uint32_t entries);
 
-  uint32_t capacity() const { return capacity_; }
-  uint32_t size() const { return uint32_t(lru_.size()); }
-  bool enabled() const { return capacity_ != 0; }
+  uint32_t capacity() const { return uint32_t(entries_.capacity()); }
+  uint32_t size() const { return uint32_t(entries_.occupancy()); }
+  bool enabled() const { return entries_.capacity() != 0; }
 
   // The deepest cached non-leaf entry on the path of `input` with level in
   // [1, top_level]: returns it and sets *level, or nullptr. Counts one hit
@@ -100,9 +99,9 @@ class PageWalkCache {
   uint64_t lookups() const { return hits_ + misses_; }
   uint64_t hits() const { return hits_; }
   uint64_t misses() const { return misses_; }
-  uint64_t inserts() const { return inserts_; }
-  uint64_t evictions() const { return evictions_; }
-  uint64_t invalidated_entries() const { return invalidated_entries_; }
+  uint64_t inserts() const { return entries_.insertions(); }
+  uint64_t evictions() const { return entries_.evictions(); }
+  uint64_t invalidated_entries() const { return entries_.invalidated_entries(); }
   void report_stats(vp::common::StatsVisitor& v) const;
 
   // Bits of the input address an entry at `level` covers with its prefix:
@@ -119,24 +118,10 @@ class PageWalkCache {
   struct KeyHash {
     size_t operator()(const Key& k) const;
   };
-  struct Node {
-    Key key;
-    WalkCacheEntry entry;
-  };
-  using List = std::list<Node>;
-
-  template <typename Pred>
-  uint64_t invalidate_if(Pred pred);
-
-  uint32_t capacity_;
-  List lru_;  // front: most recently used
-  std::unordered_map<Key, List::iterator, KeyHash> index_;
-
+  // Hits and misses are counted here, once per lookup of several levels.
+  LruCache<Key, WalkCacheEntry, KeyHash> entries_;
   uint64_t hits_ = 0;
   uint64_t misses_ = 0;
-  uint64_t inserts_ = 0;
-  uint64_t evictions_ = 0;
-  uint64_t invalidated_entries_ = 0;
 };
 
 }  // namespace vp::iommu

@@ -1,9 +1,9 @@
-#include "models/iommu/context_cache.h"
+#include "models/iommu/lru_cache.h"
 
 namespace vp::iommu {
 
-void ContextCacheStats::report_stats(vp::common::StatsVisitor& v, const std::string& name,
-                                     uint64_t capacity, uint64_t occupancy) const {
+void LruCacheStats::report_stats(vp::common::StatsVisitor& v, const std::string& name,
+                                 uint64_t capacity, uint64_t occupancy) const {
   v.begin_group(name);
   v.value("hits", double(hits_));
   v.value("misses", double(misses_));
